@@ -1,0 +1,68 @@
+import { copyFile } from 'node:fs/promises';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+const entries = { index: 'src/index.ts', ky: 'src/ky.ts' };
+const ts = () =>
+  typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, outDir: 'dist' });
+const browserResolve = () =>
+  nodeResolve({ browser: true, exportConditions: ['browser', 'import', 'default'] });
+
+// .d.cts twins of the bundled declarations, so `require` resolves CommonJS-flavoured types.
+const ctsTwins = {
+  name: 'cts-twins',
+  async writeBundle(options, bundle) {
+    for (const file of Object.keys(bundle)) {
+      if (file.endsWith('.d.ts'))
+        await copyFile(
+          `${options.dir}/${file}`,
+          `${options.dir}/${file.replace(/\.d\.ts$/, '.d.cts')}`,
+        );
+    }
+  },
+};
+
+export default [
+  // ESM: jose and ky stay imports, so apps share one copy with their own.
+  {
+    input: entries,
+    external: ['jose', 'ky'],
+    plugins: [ts()],
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+    },
+  },
+  // CommonJS: jose and ky are ESM-only, so they are inlined.
+  {
+    input: entries,
+    plugins: [browserResolve(), ts()],
+    output: {
+      dir: 'dist',
+      format: 'cjs',
+      entryFileNames: '[name].cjs',
+      chunkFileNames: 'chunks/[name]-[hash].cjs',
+    },
+  },
+  // One self-contained script for a plain <script> tag.
+  {
+    input: 'src/iife.ts',
+    plugins: [browserResolve(), ts()],
+    output: {
+      file: 'dist/tokenward.iife.js',
+      format: 'iife',
+      name: 'Tokenward',
+      plugins: [terser()],
+    },
+  },
+  {
+    input: entries,
+    external: ['jose', 'ky'],
+    plugins: [dts({ tsconfig: './tsconfig.json' }), ctsTwins],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
+  },
+];

@@ -1,0 +1,86 @@
+/**
+ * Every way a token or its keys can be refused. Stable: users branch on these.
+ */
+export type VerificationErrorCode =
+  | 'ERR_TOKEN_MALFORMED'
+  | 'ERR_ALG_NOT_ALLOWED'
+  | 'ERR_SIGNATURE_INVALID'
+  | 'ERR_TOKEN_EXPIRED'
+  | 'ERR_TOKEN_NOT_YET_VALID'
+  | 'ERR_CLAIM_INVALID'
+  | 'ERR_CLAIM_MISSING'
+  | 'ERR_KEY_NOT_FOUND'
+  | 'ERR_KEY_FETCH_FAILED'
+  | 'ERR_KEY_INVALID';
+
+const CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
+  'ERR_TOKEN_MALFORMED',
+  'ERR_ALG_NOT_ALLOWED',
+  'ERR_SIGNATURE_INVALID',
+  'ERR_TOKEN_EXPIRED',
+  'ERR_TOKEN_NOT_YET_VALID',
+  'ERR_CLAIM_INVALID',
+  'ERR_CLAIM_MISSING',
+  'ERR_KEY_NOT_FOUND',
+  'ERR_KEY_FETCH_FAILED',
+  'ERR_KEY_INVALID',
+]);
+
+/** Options for {@link VerificationError}. */
+export interface VerificationErrorOptions {
+  /** The claim or header parameter at fault (`exp`, `aud`, `nonce`, …). */
+  claim?: string;
+  /** The underlying error (from jose, ky or the platform). */
+  cause?: unknown;
+}
+
+/**
+ * The one error type tokenward rejects with. Branch on `code`, never on the message.
+ * Messages never contain the token.
+ *
+ * @example
+ * try {
+ *   await verifier.verify(token);
+ * } catch (error) {
+ *   if (isVerificationError(error) && error.code === 'ERR_TOKEN_EXPIRED') await session.refresh();
+ *   else throw error;
+ * }
+ */
+export class VerificationError extends Error {
+  override readonly name = 'VerificationError';
+  readonly code: VerificationErrorCode;
+  /** The claim at fault, for claim and time errors. */
+  readonly claim?: string;
+
+  constructor(
+    code: VerificationErrorCode,
+    message: string,
+    options: VerificationErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    if (options.claim !== undefined) this.claim = options.claim;
+  }
+}
+
+/**
+ * Recognises a {@link VerificationError} by `name` and `code`, so it works across realms
+ * (iframes, workers) and across the ESM and CommonJS builds, where `instanceof` cannot.
+ *
+ * @example
+ * if (isVerificationError(error)) console.warn(error.code);
+ */
+export function isVerificationError(value: unknown): value is VerificationError {
+  if (typeof value !== 'object' || value === null) return false;
+  const { name, code } = value as { name?: unknown; code?: unknown };
+  return name === 'VerificationError' && typeof code === 'string' && CODES.has(code);
+}
+
+/** Shorthand for ERR_TOKEN_MALFORMED, the most common refusal of outside input. */
+export function malformed(message: string, cause?: unknown): VerificationError {
+  return new VerificationError('ERR_TOKEN_MALFORMED', message, { cause });
+}
+
+export const PUBLISH_PUBLIC_KEY_HINT =
+  'Verify with the public key only: publish it with `openssl rsa -in rs256.pem -pubout -out rs256.pub` ' +
+  'and keep the private key on the server that signs.';

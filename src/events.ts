@@ -1,0 +1,27 @@
+import type { VerificationError, VerificationErrorCode } from './errors.js';
+
+/**
+ * What a verifier reports to `onEvent`. Events never carry a token.
+ * `source` is the key source's id (its URL, prefixed by its kind).
+ */
+export type VerifierEvent =
+  | { type: 'keys:fetch'; source: string; reason: 'cold' | 'expired' | 'unknown-kid' }
+  | { type: 'keys:cache-hit'; source: string }
+  | { type: 'keys:stale'; source: string; staleSeconds: number }
+  | { type: 'keys:error'; source: string; error: VerificationError }
+  | { type: 'token:rejected'; code: VerificationErrorCode; claim?: string }
+  | { type: 'clock:skew'; seconds: number };
+
+export type EmitEvent = (event: VerifierEvent) => void;
+
+/** Wraps a user listener so that a throwing listener cannot break verification. */
+export function eventEmitter(listener: ((event: VerifierEvent) => void) | undefined): EmitEvent {
+  if (listener === undefined) return () => undefined;
+  return (event) => {
+    try {
+      listener(event);
+    } catch {
+      // A listener's bug must not turn a valid token into a rejection.
+    }
+  };
+}

@@ -1,0 +1,22 @@
+export { createVerifier, type Verifier, type VerifiedToken } from './verifier.js';
+export type { VerifierOptions } from './options.js';
+export {
+  VerificationError,
+  isVerificationError,
+  type VerificationErrorCode,
+  type VerificationErrorOptions,
+} from './errors.js';
+export { decode, type DecodedToken } from './decode.js';
+export type { TokenHeader, TokenPayload } from './token.js';
+export type { Duration } from './duration.js';
+export type { VerifierEvent } from './events.js';
+export { jwks } from './keys/jwks.js';
+export { discovery } from './keys/discovery.js';
+export { pem, type PemOptions } from './keys/pem.js';
+export { localJwks } from './keys/local.js';
+export type { KeySource, RemoteSourceOptions } from './keys/source.js';
+export type { PublicJwk } from './keys/guard.js';
+export { memoryStore } from './stores/memory.js';
+export { webStorage, type WebStorageLike } from './stores/web-storage.js';
+export { kvStore, type KvLike } from './stores/kv.js';
+export type { KeyStore, StoredKeySet, SourceMeta } from './stores/types.js';

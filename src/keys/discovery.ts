@@ -1,0 +1,92 @@
+import { VerificationError } from '../errors.js';
+import {
+  fetchKeyDocument,
+  fetchFailed,
+  parseJsonDocument,
+  type FetchPolicy,
+} from '../http/fetch-keys.js';
+import { loadJwks } from './jwks.js';
+import {
+  LOADER,
+  remotePolicy,
+  toUrl,
+  type KeySource,
+  type LoadRequest,
+  type LoadResult,
+  type RemoteSourceOptions,
+} from './source.js';
+
+/**
+ * Keys found through OpenID Connect discovery: `{issuer}/.well-known/openid-configuration`
+ * names the `jwks_uri`. A document whose `issuer` is not exactly `issuerUrl` is refused
+ * (OpenID Connect Discovery §4.3), and a verifier using this source checks `iss` against
+ * `issuerUrl` unless told otherwise.
+ *
+ * @example
+ * const verifier = createVerifier({ keys: discovery('https://accounts.example.com'), audience: 'my-spa' });
+ */
+export function discovery(issuerUrl: string, options: RemoteSourceOptions = {}): KeySource {
+  if (typeof issuerUrl !== 'string')
+    throw new TypeError('discovery(issuerUrl) needs the issuer URL as a string');
+  const issuer = issuerUrl;
+  const documentUrl = `${toUrl(issuer, 'discovery()').href.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const remote = remotePolicy(options, 'discovery()');
+  return {
+    kind: 'discovery',
+    id: `discovery:${issuer}`,
+    issuer,
+    [LOADER]: {
+      remote,
+      load: (request) => loadDiscovered(issuer, documentUrl, remote.fetch, request),
+    },
+  };
+}
+
+async function loadDiscovered(
+  issuer: string,
+  documentUrl: string,
+  policy: FetchPolicy,
+  request: LoadRequest,
+): Promise<LoadResult> {
+  const response = await fetchKeyDocument(
+    { url: documentUrl, accept: 'application/json', bypassCache: request.bypassCache },
+    policy,
+    request.now,
+  );
+  const document = parseJsonDocument(response, documentUrl);
+  if (document.issuer !== issuer) {
+    throw new VerificationError(
+      'ERR_KEY_INVALID',
+      `The discovery document at ${documentUrl} names issuer ${JSON.stringify(document.issuer)}, not ${JSON.stringify(issuer)}. ` +
+        'Pass the issuer exactly as the provider spells it (trailing slash included).',
+    );
+  }
+  const jwksUri = jwksUriOf(document, issuer, documentUrl);
+  const result = await loadJwks(jwksUri, policy, request);
+  if (result.notModified) return result;
+  const algs = document.id_token_signing_alg_values_supported;
+  const meta =
+    Array.isArray(algs) && algs.every((a) => typeof a === 'string')
+      ? { issuer, idTokenSigningAlgs: algs }
+      : { issuer };
+  return { ...result, meta };
+}
+
+function jwksUriOf(document: Record<string, unknown>, issuer: string, documentUrl: string): string {
+  const value = document.jwks_uri;
+  let url: URL | undefined;
+  try {
+    if (typeof value === 'string') url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined) throw fetchFailed(documentUrl, 'the document has no valid "jwks_uri"');
+  // Keys over plain HTTP only for an issuer that is itself plain HTTP (local development).
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && issuer.startsWith('http:'))) {
+    throw new VerificationError(
+      'ERR_KEY_INVALID',
+      `The discovery document's jwks_uri ${url.href} is not https.`,
+    );
+  }
+  return url.href;
+}

@@ -1,0 +1,100 @@
+import { base64url } from 'jose';
+import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../errors.js';
+
+/** A public JSON Web Key that passed {@link screenKeySet}. */
+export interface PublicJwk {
+  kty: 'RSA' | 'EC' | 'OKP';
+  kid?: string;
+  alg?: string;
+  use?: string;
+  key_ops?: string[];
+  crv?: string;
+  n?: string;
+  e?: string;
+  x?: string;
+  y?: string;
+}
+
+/** Keys usable for verification, and the `kid`s of keys refused for a reason worth telling. */
+export interface ScreenedKeys {
+  keys: PublicJwk[];
+  refused: Record<string, string>;
+}
+
+/** Minimum RSA modulus (NIST SP 800-131A; jose enforces the same for the RSA algorithms). */
+export const MIN_RSA_BITS = 2048;
+
+// RFC 7518 §6.2.2 / §6.3.2 and RFC 8037: any of these means private key material.
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] as const;
+const SIGNATURE_KTY = new Set(['RSA', 'EC', 'OKP']);
+
+function invalid(message: string): VerificationError {
+  return new VerificationError('ERR_KEY_INVALID', message);
+}
+
+/**
+ * Refuses private and symmetric material outright (the whole set: whoever publishes it has
+ * leaked a secret) and keeps only public signature keys. A weak RSA key is left out and
+ * remembered, so a token naming it gets a clear ERR_KEY_INVALID rather than "not found".
+ */
+export function screenKeySet(entries: unknown, where: string): ScreenedKeys {
+  if (!Array.isArray(entries)) throw invalid(`${where} is not a JWK Set: "keys" must be an array.`);
+  const keys: PublicJwk[] = [];
+  const refused: Record<string, string> = {};
+  for (const entry of entries) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw invalid(`${where} holds an entry that is not a JSON object.`);
+    }
+    const jwk = entry as Record<string, unknown>;
+    assertPublic(jwk, where);
+    if (!isSignatureKey(jwk)) continue;
+    if (jwk.kid !== undefined && typeof jwk.kid !== 'string')
+      throw invalid(`${where} holds a key whose "kid" is not a string.`);
+    const bits = jwk.kty === 'RSA' ? rsaModulusBits(jwk.n) : undefined;
+    if (bits !== undefined && bits < MIN_RSA_BITS) {
+      if (typeof jwk.kid === 'string')
+        refused[jwk.kid] =
+          `it is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`;
+      continue;
+    }
+    keys.push(jwk as unknown as PublicJwk);
+  }
+  return { keys, refused };
+}
+
+/** Throws ERR_KEY_INVALID for private or symmetric JWK material. */
+export function assertPublic(jwk: Record<string, unknown>, where: string): void {
+  if (jwk.kty === 'oct' || jwk.k !== undefined) {
+    throw invalid(
+      `${where} holds a symmetric (kty "oct") key. Shared secrets cannot be verified safely outside the server; ` +
+        'sign with RS256 and publish the public key.',
+    );
+  }
+  const member = PRIVATE_MEMBERS.find((name) => jwk[name] !== undefined);
+  if (member !== undefined) {
+    throw invalid(
+      `${where} holds a private key (JWK member "${member}"). ${PUBLISH_PUBLIC_KEY_HINT}`,
+    );
+  }
+}
+
+function isSignatureKey(jwk: Record<string, unknown>): boolean {
+  if (typeof jwk.kty !== 'string' || !SIGNATURE_KTY.has(jwk.kty)) return false;
+  if (jwk.use !== undefined && jwk.use !== 'sig') return false;
+  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify')))
+    return false;
+  return true;
+}
+
+function rsaModulusBits(n: unknown): number | undefined {
+  if (typeof n !== 'string') return undefined;
+  try {
+    const bytes = base64url.decode(n);
+    let start = 0;
+    while (start < bytes.length && bytes[start] === 0) start++;
+    if (start === bytes.length) return 0;
+    return (bytes.length - start - 1) * 8 + (32 - Math.clz32(bytes[start]!));
+  } catch {
+    return undefined;
+  }
+}

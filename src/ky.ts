@@ -1,0 +1,2 @@
+// The ky integration (withVerifiedToken, verifiedTokenHooks) lands with the HTTP issue.
+export {};

@@ -1,0 +1,43 @@
+import type { KeyStore } from './types.js';
+
+/** The part of the Web Storage API a {@link webStorage} store uses. */
+export type WebStorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/**
+ * Keeps key sets in `localStorage` or `sessionStorage`, so a reload does not refetch them.
+ * Corrupt entries are ignored and refetched; a full storage quota is ignored.
+ *
+ * Security: script on the same origin can write a well-formed entry with its own keys.
+ * If an attacker can run script on your page, prefer `memoryStore()`.
+ *
+ * @example
+ * const verifier = createVerifier({ keys: jwks(url), issuer, audience, cache: webStorage(localStorage) });
+ *
+ * @param prefix prepended to every key. @default 'tokenward:'
+ */
+export function webStorage(storage: WebStorageLike, prefix = 'tokenward:'): KeyStore {
+  if (storage === null || typeof storage?.getItem !== 'function') {
+    throw new TypeError('webStorage(storage) needs a Storage object such as localStorage');
+  }
+  return {
+    get(key) {
+      const text = storage.getItem(prefix + key);
+      if (text === null) return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return undefined;
+      }
+    },
+    set(key, value) {
+      try {
+        storage.setItem(prefix + key, JSON.stringify(value));
+      } catch {
+        // QuotaExceededError or storage disabled (Safari private mode): the memory copy still works.
+      }
+    },
+    delete(key) {
+      storage.removeItem(prefix + key);
+    },
+  };
+}

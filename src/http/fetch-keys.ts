@@ -47,7 +47,11 @@ export async function fetchKeyDocument(
   now: () => number,
 ): Promise<KeyResponse> {
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), policy.timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    deadline.abort();
+  }, policy.timeoutMs);
   const sentAt = now();
   try {
     const response = await send(request, policy, deadline.signal);
@@ -56,7 +60,7 @@ export async function fetchKeyDocument(
     if (!notModified && response.status !== 200) {
       throw new Error(`the key server answered ${response.status}; only 200 carries keys`);
     }
-    const body = notModified ? '' : await readCapped(response, deadline.signal);
+    const body = notModified ? '' : await readCapped(response, deadline);
     return {
       notModified,
       body,
@@ -70,9 +74,7 @@ export async function fetchKeyDocument(
   } catch (error) {
     throw fetchFailed(
       request.url,
-      deadline.signal.aborted
-        ? `no complete answer within ${policy.timeoutMs / 1000}s`
-        : describe(error),
+      timedOut ? `no complete answer within ${policy.timeoutMs / 1000}s` : describe(error),
       error,
     );
   } finally {
@@ -112,7 +114,8 @@ async function send(
   }
 }
 
-async function readCapped(response: Response, signal: AbortSignal): Promise<string> {
+async function readCapped(response: Response, deadline: AbortController): Promise<string> {
+  const { signal } = deadline;
   const declared = Number(response.headers.get('content-length'));
   if (declared > MAX_KEY_DOCUMENT_BYTES)
     throw new Error(`the answer is ${declared} bytes, over the 512 KiB limit`);
@@ -131,7 +134,8 @@ async function readCapped(response: Response, signal: AbortSignal): Promise<stri
     if (done) break;
     size += value.byteLength;
     if (size > MAX_KEY_DOCUMENT_BYTES) {
-      await reader.cancel().catch(() => undefined);
+      // Aborting the request (not cancelling the reader) also stops happy-dom's fetch cleanly.
+      deadline.abort();
       throw new Error('the answer is over the 512 KiB limit');
     }
     chunks.push(value);

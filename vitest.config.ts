@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// The whole suite runs twice: in Node, and in happy-dom as a stand-in for the browser,
+// which is tokenward's main target (happy-dom's fetch enforces CORS like a page would).
+export default defineConfig({
+  test: {
+    testTimeout: 20_000,
+    projects: [
+      { test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'happy-dom', environment: 'happy-dom', include: ['test/**/*.test.ts'] } },
+    ],
+  },
+});

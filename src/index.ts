@@ -20,3 +20,5 @@ export { memoryStore } from './stores/memory.js';
 export { webStorage, type WebStorageLike } from './stores/web-storage.js';
 export { kvStore, type KvLike } from './stores/kv.js';
 export type { KeyStore, StoredKeySet, SourceMeta } from './stores/types.js';
+export { createFetch, type VerifiedFetchOptions } from './http/fetch.js';
+export type { VerifiedTokenOptions, TokenResult } from './http/attach.js';

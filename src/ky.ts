@@ -1,2 +1,2 @@
-// The ky integration (withVerifiedToken, verifiedTokenHooks) lands with the HTTP issue.
-export {};
+export { withVerifiedToken, verifiedTokenHooks } from './http/ky.js';
+export type { VerifiedTokenOptions, TokenResult } from './http/attach.js';

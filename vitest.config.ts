@@ -7,7 +7,14 @@ export default defineConfig({
     testTimeout: 20_000,
     projects: [
       { test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'happy-dom', environment: 'happy-dom', include: ['test/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'happy-dom',
+          environment: 'happy-dom',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**'], // real browsers and runtimes: run once, from Node
+        },
+      },
     ],
   },
 });

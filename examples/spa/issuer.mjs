@@ -1,0 +1,212 @@
+// The demo issuer: an RS256 identity provider and a protected API, written with jose.
+// The private key lives in memory only and is made anew at every start.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  jwtVerify,
+  createLocalJWKSet,
+  SignJWT,
+} from 'jose';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+export const AUDIENCE = 'tokenward-demo';
+
+const STATIC = {
+  '/': 'examples/spa/index.html',
+  '/app.js': 'examples/spa/app.js',
+  '/style.css': 'examples/spa/style.css',
+};
+const STATIC_DIRS = ['dist/', 'node_modules/jose/dist/webapi/', 'node_modules/ky/distribution/'];
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+};
+
+/**
+ * Starts the issuer on 127.0.0.1. `log` receives one line per key fetch and per verification.
+ * Resolves with { url, close }.
+ */
+export async function startDemoIssuer({ port = 8787, log = () => {} } = {}) {
+  let generation = 0;
+  let current = await newKey();
+  let keyServerDown = false;
+  let issuer = '';
+
+  async function newKey() {
+    generation += 1;
+    const { privateKey, publicKey } = await generateKeyPair('RS256', {
+      extractable: true,
+      modulusLength: 2048,
+    });
+    const kid = `demo-${generation}`;
+    return {
+      kid,
+      privateKey,
+      jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
+      pem: await exportSPKI(publicKey),
+    };
+  }
+
+  const jwks = () => ({ keys: [current.jwk] });
+
+  async function issue(username, ttlSeconds) {
+    return new SignJWT({ name: username, scope: 'profile:read' })
+      .setProtectedHeader({ alg: 'RS256', kid: current.kid, typ: 'JWT' })
+      .setIssuer(issuer)
+      .setAudience(AUDIENCE)
+      .setSubject(username.toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'user')
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(current.privateKey);
+  }
+
+  async function handle(req, res) {
+    const url = new URL(req.url, issuer);
+    const send = (status, body, headers = {}) => {
+      const json = typeof body !== 'string';
+      res.writeHead(status, {
+        'content-type': json ? 'application/json' : 'text/plain',
+        ...headers,
+      });
+      res.end(json ? JSON.stringify(body) : body);
+    };
+    const keyRoute = [
+      '/.well-known/jwks.json',
+      '/rs256.pub',
+      '/.well-known/openid-configuration',
+    ].includes(url.pathname);
+    if (keyRoute) {
+      log(`key fetch   ${url.pathname}${keyServerDown ? '  → 503 (key server is down)' : ''}`);
+      if (keyServerDown) return send(503, 'key server down (demo)');
+    }
+    switch (`${req.method} ${url.pathname}`) {
+      case 'GET /.well-known/openid-configuration':
+        return send(200, {
+          issuer,
+          jwks_uri: `${issuer}/.well-known/jwks.json`,
+          id_token_signing_alg_values_supported: ['RS256'],
+        });
+      case 'GET /.well-known/jwks.json': {
+        // no-cache: every cold verify revalidates (ETag → 304), so rotation and outages show at once.
+        const etag = `"keys-${generation}"`;
+        const headers = { 'cache-control': 'no-cache', etag };
+        if (req.headers['if-none-match'] === etag) return send(304, '', headers);
+        return send(200, jwks(), { ...headers, 'content-type': 'application/jwk-set+json' });
+      }
+      case 'GET /rs256.pub':
+        return send(200, current.pem, { 'content-type': 'application/x-pem-file' });
+      case 'POST /login': {
+        const body = await readJson(req);
+        const username = String(body.username ?? 'demo user').slice(0, 40);
+        const ttl = Math.min(3600, Math.max(1, Number(body.ttl) || 300));
+        return send(200, {
+          access_token: await issue(username, ttl),
+          token_type: 'Bearer',
+          expires_in: ttl,
+        });
+      }
+      case 'GET /api/profile':
+        return profile(req, send);
+      case 'POST /admin/rotate':
+        current = await newKey();
+        log(`rotate      new signing key ${current.kid}`);
+        return send(200, { kid: current.kid });
+      case 'POST /admin/keys-down':
+        keyServerDown = true;
+        return send(200, { keyServerDown });
+      case 'POST /admin/keys-up':
+        keyServerDown = false;
+        return send(200, { keyServerDown });
+    }
+    if (req.method === 'GET') return serveStatic(url.pathname, res);
+    return send(404, 'not found');
+  }
+
+  async function profile(req, send) {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (token === undefined) {
+      log('server      /api/profile without a token → 401');
+      return send(401, { error: 'missing token' }, { 'www-authenticate': 'Bearer' });
+    }
+    try {
+      const { payload } = await jwtVerify(token, createLocalJWKSet(jwks()), {
+        issuer,
+        audience: AUDIENCE,
+        algorithms: ['RS256'],
+      });
+      log(`server      verified token for ${payload.sub} → 200`);
+      return send(200, {
+        message: `Hello ${payload.name}, the API verified your token too.`,
+        sub: payload.sub,
+      });
+    } catch (error) {
+      log(`server      refused token (${error.code}) → 401`);
+      return send(
+        401,
+        { error: 'invalid_token' },
+        { 'www-authenticate': 'Bearer error="invalid_token"' },
+      );
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      res.writeHead(500).end(String(error?.message ?? error));
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  issuer = `http://127.0.0.1:${server.address().port}`;
+  return {
+    url: issuer,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readJson(req) {
+  let text = '';
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > 10_000) break;
+  }
+  try {
+    const value = JSON.parse(text || '{}');
+    return typeof value === 'object' && value !== null ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+async function serveStatic(pathname, res) {
+  let file = STATIC[pathname];
+  if (file === undefined) {
+    const candidate = normalize(pathname.slice(1));
+    if (STATIC_DIRS.some((dir) => candidate.startsWith(dir)) && !candidate.includes('..'))
+      file = candidate;
+  }
+  if (file === undefined) return void res.writeHead(404).end('not found');
+  try {
+    const body = await readFile(join(root, file));
+    res
+      .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+      .end(body);
+  } catch {
+    res.writeHead(404).end(file.startsWith('dist/') ? 'not built: run npm run build' : 'not found');
+  }
+}

@@ -65,4 +65,18 @@ export default [
     plugins: [dts({ tsconfig: './tsconfig.json' }), ctsTwins],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
   },
+  // The CLI: Node only, so it lives outside src/ and imports the package by name (after its types exist).
+  {
+    input: 'cli/tokenward.ts',
+    external: [/^node:/, 'tokenward', 'jose', 'ky'],
+    plugins: [
+      typescript({
+        tsconfig: './tsconfig.cli.json',
+        noEmit: false,
+        declaration: false,
+        outDir: 'dist',
+      }),
+    ],
+    output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
+  },
 ];

@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleSize } from '../helpers/bundle-size.js';
+import { runCommand } from '../helpers/spawn.js';
+
+// Budgets in bytes, minified + gzipped, with every dependency included (jose, ky).
+// Measured 2026-11-24: tokenward 25,130; tokenward/ky 9,711; IIFE 25,246. Raise only on purpose.
+export const SIZE_BUDGET = { index: 26 * 1024, ky: 10 * 1024, iife: 26 * 1024 };
+
+describe('the package as users get it', () => {
+  it('passes publint --strict', async () => {
+    const ran = await runCommand('node_modules/.bin/publint', ['--strict'], 120_000);
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('All good');
+  }, 120_000);
+
+  it('has correct types for every entry and resolution mode (arethetypeswrong)', async () => {
+    const ran = await runCommand(
+      'node_modules/.bin/attw',
+      ['--pack', '.', '--format', 'table-flipped'],
+      120_000,
+    );
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('No problems found');
+  }, 120_000);
+
+  it('pulls in no Node built-in from any browser-facing bundle', () => {
+    const files = [
+      'index.js',
+      'ky.js',
+      'index.cjs',
+      'ky.cjs',
+      'tokenward.iife.js',
+      ...readdirSync('dist/chunks').map((f) => `chunks/${f}`),
+    ];
+    const builtins = builtinModules
+      .filter((m) => !m.startsWith('_'))
+      .map((m) => m.replace(/[/]/g, '\\/'));
+    const specifier = `(?:node:[\\w/]+|${builtins.join('|')})`;
+    const pattern = new RegExp(
+      `(?:from\\s*|import\\s*\\(\\s*|require\\s*\\(\\s*)["']${specifier}["']`,
+    );
+    for (const file of files) {
+      const code = readFileSync(join('dist', file), 'utf8');
+      expect(pattern.exec(code)?.[0], `dist/${file}`).toBeUndefined();
+    }
+  });
+
+  it('stays within the size budget', async () => {
+    const index = await bundleSize('dist/index.js');
+    const ky = await bundleSize('dist/ky.js');
+    const iife = gzipSync(readFileSync('dist/tokenward.iife.js'), { level: 9 }).byteLength;
+    console.log(
+      `sizes (min / gzip): tokenward ${index.min} / ${index.gzip}, tokenward/ky ${ky.min} / ${ky.gzip}, iife gzip ${iife}`,
+    );
+    expect(index.gzip).toBeLessThanOrEqual(SIZE_BUDGET.index);
+    expect(ky.gzip).toBeLessThanOrEqual(SIZE_BUDGET.ky);
+    expect(iife).toBeLessThanOrEqual(SIZE_BUDGET.iife);
+  }, 60_000);
+});

@@ -1,0 +1,277 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { extname, join, resolve } from 'node:path';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import { rollup } from 'rollup';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KeyServer } from '../helpers/key-server.js';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
+import { resultRows, runCommand } from '../helpers/spawn.js';
+import { EXPECTED_ROWS, startScenarioServer, type ScenarioInput } from '../runtimes/fixtures.js';
+
+// The shared scenario (test/runtimes/scenario.mjs) against the built dist/ in every runtime
+// tokenward claims. npm test builds first; `npm run test:runtimes` runs this file alone.
+const root = resolve(import.meta.dirname, '../..');
+const bin = (name: string) => join(root, 'node_modules/.bin', name);
+const timings: Record<string, { version: string; ms: number }> = {};
+
+let server: KeyServer;
+let input: ScenarioInput;
+
+beforeAll(async () => {
+  ({ server, input } = await startScenarioServer());
+});
+afterAll(async () => {
+  await server.stop();
+  console.log('\nRuntime timings:');
+  for (const [name, { version, ms }] of Object.entries(timings))
+    console.log(`  ${name.padEnd(22)} ${version.padEnd(28)} ${Math.round(ms)} ms`);
+});
+
+function expectAllPass(rows: unknown[]) {
+  expect(rows).toHaveLength(EXPECTED_ROWS);
+  for (const row of rows as { name: string; expected: string; got: string }[]) {
+    expect(row.got, row.name).toBe(row.expected);
+  }
+}
+
+async function version(command: string, args = ['--version']): Promise<string> {
+  const ran = await runCommand(command, args, 20_000);
+  return (ran.stdout.trim().split('\n')[0] ?? 'unknown').split(' (')[0]!;
+}
+
+async function timed<T>(name: string, versionText: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  timings[name] = { version: versionText, ms: performance.now() - started };
+  return result;
+}
+
+describe('Node', () => {
+  it('ESM entry (dist/index.js)', async () => {
+    const ran = await timed('Node ESM', process.version, () =>
+      runCommand(
+        process.execPath,
+        ['test/runtimes/harness.mjs', JSON.stringify(input)],
+        30_000,
+        root,
+      ),
+    );
+    expectAllPass(resultRows(ran));
+  });
+
+  it('CommonJS entry (dist/index.cjs)', async () => {
+    const ran = await timed('Node CJS', process.version, () =>
+      runCommand(
+        process.execPath,
+        ['test/runtimes/harness.cjs', JSON.stringify(input)],
+        30_000,
+        root,
+      ),
+    );
+    expectAllPass(resultRows(ran));
+  });
+});
+
+describe('Deno', () => {
+  it('imports dist/index.js and passes the scenario', async () => {
+    const port = new URL(input.keyServer).host;
+    const v = await version(bin('deno'));
+    const ran = await timed('Deno', v, () =>
+      runCommand(
+        bin('deno'),
+        [
+          'run',
+          `--allow-net=${port}`,
+          '--allow-read',
+          '--allow-env',
+          'test/runtimes/harness.mjs',
+          JSON.stringify(input),
+        ],
+        60_000,
+        root,
+      ),
+    );
+    expectAllPass(resultRows(ran));
+  });
+});
+
+describe('Bun', () => {
+  it('imports dist/index.js and passes the scenario', async () => {
+    const v = `bun ${await version(bin('bun'))}`;
+    const ran = await timed('Bun', v, () =>
+      runCommand(bin('bun'), ['test/runtimes/harness.mjs', JSON.stringify(input)], 60_000, root),
+    );
+    expectAllPass(resultRows(ran));
+  });
+});
+
+describe.runIf(chromiumAvailable())('Chromium', () => {
+  let pageServer: Server;
+  let pageUrl = '';
+
+  beforeAll(async () => {
+    const types: Record<string, string> = {
+      '.html': 'text/html',
+      '.js': 'text/javascript',
+      '.mjs': 'text/javascript',
+    };
+    const files: Record<string, string> = {
+      '/': 'test/runtimes/page.html',
+      '/scenario.mjs': 'test/runtimes/scenario.mjs',
+    };
+    pageServer = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const allowed = [
+        '/dist/',
+        '/node_modules/jose/dist/webapi/',
+        '/node_modules/ky/distribution/',
+      ];
+      const file =
+        files[path] ??
+        (allowed.some((p) => path.startsWith(p)) && !path.includes('..')
+          ? path.slice(1)
+          : undefined);
+      if (file === undefined) return void res.writeHead(404).end();
+      try {
+        res
+          .writeHead(200, { 'content-type': types[extname(file) || '.html'] ?? 'text/plain' })
+          .end(readFileSync(join(root, file)));
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((done) => pageServer.listen(0, '127.0.0.1', done));
+    pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((done) => pageServer.close(() => done())));
+
+  it('runs the ESM build and the IIFE bundle on a page of another origin (CORS)', async () => {
+    const browser = await launchChromium();
+    try {
+      const results = await timed(
+        'Chromium',
+        `Chromium ${browser.context.browser()?.version() ?? ''}`.trim(),
+        async () => {
+          const page = await browser.context.newPage();
+          const errors: string[] = [];
+          page.on('pageerror', (e) => errors.push(e.message));
+          await page.goto(`${pageUrl}#${encodeURIComponent(JSON.stringify(input))}`);
+          await page.waitForFunction(
+            () => (window as { __results?: unknown }).__results !== undefined,
+            null,
+            { timeout: 30_000 },
+          );
+          expect(errors).toEqual([]);
+          return page.evaluate(
+            () =>
+              (window as unknown as { __results: { esm: unknown[]; iife: unknown[] } }).__results,
+          );
+        },
+      );
+      expectAllPass(results.esm);
+      expectAllPass(results.iife);
+      expect(new URL(pageUrl).origin).not.toBe(new URL(input.keyServer).origin);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe('Cloudflare workerd', () => {
+  let workerd: ChildProcess | undefined;
+  let workerUrl = '';
+
+  beforeAll(async () => {
+    const dir = join(root, '.tmp/workerd');
+    mkdirSync(dir, { recursive: true });
+    const bundle = await rollup({
+      input: join(root, 'test/runtimes/worker.mjs'),
+      plugins: [
+        nodeResolve({
+          browser: true,
+          exportConditions: ['workerd', 'worker', 'browser', 'import', 'default'],
+        }),
+      ],
+    });
+    await bundle.write({ file: join(dir, 'worker.js'), format: 'es' });
+    const port = await freePort();
+    // workerd refuses loopback unless an outbound network service allows it (see TOOLCHAIN.md).
+    writeFileSync(
+      join(dir, 'config.capnp'),
+      `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "net", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [(name = "worker", esModule = embed "worker.js")],
+  compatibilityDate = "2025-09-01",
+  globalOutbound = "net",
+);
+`,
+    );
+    workerd = spawn(bin('workerd'), ['serve', join(dir, 'config.capnp')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    workerd.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    workerUrl = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        await fetch(`${workerUrl}/ping`);
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`workerd did not start:\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }, 60_000);
+  afterAll(() => {
+    workerd?.kill('SIGKILL');
+  });
+
+  it('passes the scenario in a Worker bundling the ESM build', async () => {
+    const v = await version(bin('workerd'));
+    const rows = await timed('workerd', v, async () => {
+      const response = await fetch(`${workerUrl}/scenario`, {
+        method: 'POST',
+        body: JSON.stringify(input),
+      });
+      return (await response.json()) as unknown[];
+    });
+    expectAllPass(rows);
+  });
+
+  it('answers 20 concurrent requests on a cold cache, every one verified', async () => {
+    // The Worker's shared verifier is created by the first of these requests: its cache is cold.
+    const before = server.count('/jwks');
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(`${workerUrl}/verify`, { method: 'POST', body: JSON.stringify(input) }),
+      ),
+    );
+    const bodies = await Promise.all(responses.map((r) => r.text()));
+    expect(bodies.filter((b) => b.startsWith('verified')).length, bodies.join('\n')).toBe(20);
+    const fetches = server.count('/jwks') - before;
+    console.log(`workerd: 20 concurrent cold verifies → ${fetches} key fetch(es)`);
+    expect(fetches).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createNetServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+  });
+}

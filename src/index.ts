@@ -22,3 +22,9 @@ export { kvStore, type KvLike } from './stores/kv.js';
 export type { KeyStore, StoredKeySet, SourceMeta } from './stores/types.js';
 export { createFetch, type VerifiedFetchOptions } from './http/fetch.js';
 export type { VerifiedTokenOptions, TokenResult } from './http/attach.js';
+export {
+  createIdTokenVerifier,
+  type IdTokenVerifier,
+  type IdTokenVerifierOptions,
+  type IdTokenChecks,
+} from './id-token/verifier.js';

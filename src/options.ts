@@ -26,8 +26,16 @@ export interface VerifierOptions {
   requiredClaims?: string[];
   /** Reject tokens issued longer ago than this (`iat` then required). */
   maxTokenAge?: Duration;
-  /** Milliseconds since the epoch. @default Date.now */
+  /** Milliseconds since the epoch; the local time source (tests inject one). @default Date.now */
   clock?: () => number;
+  /**
+   * How far the local clock is behind the issuer's (issuer time = `clock()` + `clockSkew`;
+   * negative when the local clock is ahead), or `'auto'` to estimate it from the `Date` header
+   * of key-server answers. Applies to every time check, memo re-checks included. `leeway`
+   * still applies on top; with `'auto'` use `leeway` ≥ 2 s, since `Date` counts whole seconds.
+   * @default 0
+   */
+  clockSkew?: Duration | 'auto';
   /** Where fetched key sets are kept. @default memoryStore() */
   cache?: KeyStore;
   /** Remember verified tokens so a repeated token skips the signature check. @default { max: 1000 } */
@@ -41,6 +49,7 @@ export interface ResolvedOptions {
   keys: KeySource;
   policy: ClaimPolicy;
   clock: () => number;
+  clockSkew: number | 'auto';
   cache: KeyStore;
   memoMax: number;
   emit: EmitEvent;
@@ -57,6 +66,7 @@ const KNOWN = new Set([
   'requiredClaims',
   'maxTokenAge',
   'clock',
+  'clockSkew',
   'cache',
   'memo',
   'onEvent',
@@ -107,6 +117,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     keys,
     policy,
     clock,
+    clockSkew:
+      options.clockSkew === 'auto' ? 'auto' : toSeconds(options.clockSkew ?? 0, 'clockSkew', true),
     cache,
     memoMax: checkMemo(options.memo),
     emit: eventEmitter(options.onEvent),

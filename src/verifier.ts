@@ -8,6 +8,9 @@ import { toVerificationError } from './map-error.js';
 import { createMemo } from './memo.js';
 import { resolveOptions, type VerifierOptions } from './options.js';
 import { assertCompactShape, assertHeader, type TokenHeader, type TokenPayload } from './token.js';
+import { issuerClock } from './clock.js';
+import type { EmitEvent } from './events.js';
+import type { StoredKeySet } from './stores/types.js';
 
 /** A token that passed every check. Frozen: the same object may be returned for a repeated token. */
 export interface VerifiedToken {
@@ -45,7 +48,39 @@ const MAX_CANDIDATE_KEYS = 8;
  * const { payload } = await verifier.verify(token);
  */
 export function createVerifier(options: VerifierOptions): Verifier {
-  const { keys: source, policy, clock, cache: store, memoMax, emit } = resolveOptions(options);
+  const { verify, hydrate, clear } = createCoreVerifier(options);
+  return { verify, hydrate, clear };
+}
+
+/** @internal What verifiers built on the core one (ID tokens) may add. */
+export interface VerifierExtension {
+  /** Sees the token's `alg` and the key set (with its discovery metadata) before key selection; throws to refuse. */
+  checkAlgorithm?: (alg: string, set: StoredKeySet) => void;
+}
+
+/** @internal The core verifier with what extensions need: issuer time, leeway, and the event sink. */
+export interface CoreVerifier extends Verifier {
+  issuerNow(): number;
+  readonly leeway: number;
+  refuse(error: unknown): VerificationError;
+  readonly emit: EmitEvent;
+}
+
+/** @internal */
+export function createCoreVerifier(
+  options: VerifierOptions,
+  extension: VerifierExtension = {},
+): CoreVerifier {
+  const {
+    keys: source,
+    policy,
+    clock,
+    clockSkew,
+    cache: store,
+    memoMax,
+    emit,
+  } = resolveOptions(options);
+  const issuer = issuerClock(clock, clockSkew, emit);
   const memo = memoMax > 0 ? createMemo<VerifiedToken>(memoMax) : undefined;
   let keySetGeneration = 0;
   const keys: KeyCache = createKeyCache({
@@ -53,6 +88,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     store,
     clock,
     emit,
+    onDate: issuer.observe,
     onChange: () => {
       keySetGeneration++;
       memo?.clear();
@@ -72,6 +108,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   const keysFor = async (header: TokenHeader): Promise<PublicJwk[]> => {
     let set = await keys.current();
+    extension.checkAlgorithm?.(header.alg, set);
     let found = candidateKeys(set, header);
     if (found.length === 0) {
       const refetched = await keys.refetchForUnknownKid();
@@ -99,7 +136,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const verifyFully = async (token: unknown): Promise<VerifiedToken> => {
     assertCompactShape(token);
     const generation = keySetGeneration;
-    const now = clock();
+    let now = issuer.now();
     const verifyOptions: JWTVerifyOptions = { ...joseOptions, currentDate: new Date(now) };
     let others: PublicJwk[] = [];
     let alg = '';
@@ -112,6 +149,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
           const [first, ...rest] = await keysFor(header);
           others = rest;
           alg = header.alg;
+          // A key fetch may have just taught the clock the issuer's time (clockSkew: 'auto');
+          // jose reads currentDate when it checks the claims, after the key is resolved.
+          now = issuer.now();
+          verifyOptions.currentDate = new Date(now);
           return importPublicKey(first!, header.alg);
         },
         verifyOptions,
@@ -139,7 +180,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         return verifyFully(token).catch((error: unknown) => Promise.reject(refuse(error)));
       try {
         // The signature and claims were checked already; time moves on, so the times are not.
-        assertTimes(hit.payload, policy, Math.floor(clock() / 1000));
+        assertTimes(hit.payload, policy, Math.floor(issuer.now() / 1000));
         return Promise.resolve(hit);
       } catch (error) {
         memo!.delete(token);
@@ -158,6 +199,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
       keySetGeneration++;
       await keys.clear();
     },
+    issuerNow: issuer.now,
+    leeway: policy.leeway,
+    refuse,
+    emit,
   };
 }
 

@@ -1,7 +1,13 @@
 // The demo page: verify every token before showing it or sending it.
 import ky from 'ky';
 import { generateKeyPair, SignJWT } from 'jose';
-import { createVerifier, decode, isVerificationError, jwks } from 'tokenward';
+import {
+  createIdTokenVerifier,
+  createVerifier,
+  decode,
+  isVerificationError,
+  jwks,
+} from 'tokenward';
 import { withVerifiedToken } from 'tokenward/ky';
 
 const issuer = location.origin;
@@ -188,6 +194,53 @@ for (const button of document.querySelectorAll('[data-defence]')) {
       // Show that the API call is refused before anything is sent.
       session.token = token;
       $('#call-api').click();
+    }
+  });
+}
+
+// SSO: the ID token of a sign-in, checked against what this sign-in sent.
+const idTokens = createIdTokenVerifier({
+  issuer,
+  clientId: 'tokenward-demo',
+  leeway: 2,
+  onEvent: logEvent,
+});
+const otherClient = createIdTokenVerifier({ issuer, clientId: 'someone-elses-app' });
+
+const SSO_CHECKS = [
+  'signature (RS256, key from discovery)',
+  'iss equals the issuer exactly',
+  'aud contains the client id; azp equals it',
+  'exp and iat present and in range',
+  'nonce equals the one this sign-in sent (constant-time)',
+  'auth_time within max_age (10m)',
+  'at_hash matches the access token',
+];
+
+for (const button of document.querySelectorAll('[data-sso]')) {
+  button.addEventListener('click', async () => {
+    const variant = button.dataset.sso;
+    const result = $('#sso-result');
+    verdict(result, 'idle', 'Signing in…');
+    const nonce = crypto.randomUUID();
+    const response = await ky.post(`${issuer}/sso/sign-in`, { json: { nonce } }).json();
+    const checks = { nonce, maxAge: '10m', accessToken: response.access_token };
+    if (variant === 'wrong-nonce') checks.nonce = crypto.randomUUID();
+    if (variant === 'swapped-access-token') checks.accessToken = await login(300);
+    const verifier = variant === 'wrong-client' ? otherClient : idTokens;
+    showToken(response.id_token);
+    $('#sso-checks').innerHTML = SSO_CHECKS.map((c) => `<li>${escapeHtml(c)}</li>`).join('');
+    try {
+      const { payload } = await verifier.verify(response.id_token, checks);
+      verdict(
+        result,
+        'ok',
+        `ID token valid for <code>${escapeHtml(payload.sub)}</code>: every check below passed.`,
+        'OK',
+      );
+    } catch (error) {
+      const claim = error.claim ? ` (claim <code>${escapeHtml(error.claim)}</code>)` : '';
+      verdict(result, 'refused', `${refusal(error)}${claim}`, error.code);
     }
   });
 }

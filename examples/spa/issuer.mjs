@@ -1,5 +1,6 @@
 // The demo issuer: an RS256 identity provider and a protected API, written with jose.
 // The private key lives in memory only and is made anew at every start.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -111,6 +112,29 @@ export async function startDemoIssuer({ port = 8787, log = () => {} } = {}) {
           token_type: 'Bearer',
           expires_in: ttl,
         });
+      }
+      case 'POST /sso/sign-in': {
+        // A stand-in for an OpenID provider's code flow: an ID token bound to the request's nonce
+        // and to the access token issued with it (at_hash, OIDC Core §3.1.3.6).
+        const body = await readJson(req);
+        const accessToken = await issue('SSO user', 300);
+        const digest = createHash('sha256').update(accessToken).digest();
+        const idToken = await new SignJWT({
+          nonce: String(body.nonce ?? ''),
+          auth_time: Math.floor(Date.now() / 1000),
+          at_hash: digest.subarray(0, 16).toString('base64url'),
+          azp: AUDIENCE,
+          name: 'SSO user',
+        })
+          .setProtectedHeader({ alg: 'RS256', kid: current.kid })
+          .setIssuer(issuer)
+          .setAudience(AUDIENCE)
+          .setSubject('sso-user')
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(current.privateKey);
+        log('sso         issued an ID token');
+        return send(200, { id_token: idToken, access_token: accessToken });
       }
       case 'GET /api/profile':
         return profile(req, send);

@@ -73,6 +73,26 @@ describe.runIf(runs)('the demo page in Chromium', () => {
     expect(serverLog.filter((line) => line.includes('jwks.json')).length).toBe(fetchesBefore + 1);
   });
 
+  it.each([
+    ['ok', 'OK'],
+    ['wrong-nonce', 'ERR_CLAIM_INVALID'],
+    ['wrong-client', 'ERR_CLAIM_INVALID'],
+    ['swapped-access-token', 'ERR_CLAIM_INVALID'],
+  ])('shows the SSO ID-token check %s → %s', async (variant, code) => {
+    await page.click(`[data-sso="${variant}"]`);
+    await page.waitForFunction(
+      () => document.querySelector('#sso-result')?.getAttribute('data-state') !== 'idle',
+    );
+    expect(await page.getAttribute('#sso-result', 'data-code')).toBe(code);
+    const claim = {
+      'wrong-nonce': 'nonce',
+      'wrong-client': 'aud',
+      'swapped-access-token': 'at_hash',
+    }[variant];
+    if (claim !== undefined)
+      expect(await page.textContent('#sso-result')).toContain(`claim ${claim}`);
+  });
+
   it('keeps verifying from the stale key set while the key server is down', async () => {
     expect(await defence('keys-down')).toBe('OK');
     expect(await page.textContent('#events')).toContain('keys:stale');

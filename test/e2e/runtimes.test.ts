@@ -1,14 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { extname, join, resolve } from 'node:path';
-import nodeResolve from '@rollup/plugin-node-resolve';
-import { rollup } from 'rollup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyServer } from '../helpers/key-server.js';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { resultRows, runCommand } from '../helpers/spawn.js';
+import { startWorker, type RunningWorker } from '../helpers/workerd.js';
 import { EXPECTED_ROWS, startScenarioServer, type ScenarioInput } from '../runtimes/fixtures.js';
 
 // The shared scenario (test/runtimes/scenario.mjs) against the built dist/ in every runtime
@@ -181,61 +179,14 @@ describe.runIf(chromiumAvailable())('Chromium', () => {
 });
 
 describe('Cloudflare workerd', () => {
-  let workerd: ChildProcess | undefined;
+  let worker: RunningWorker | undefined;
   let workerUrl = '';
 
   beforeAll(async () => {
-    const dir = join(root, '.tmp/workerd');
-    mkdirSync(dir, { recursive: true });
-    const bundle = await rollup({
-      input: join(root, 'test/runtimes/worker.mjs'),
-      plugins: [
-        nodeResolve({
-          browser: true,
-          exportConditions: ['workerd', 'worker', 'browser', 'import', 'default'],
-        }),
-      ],
-    });
-    await bundle.write({ file: join(dir, 'worker.js'), format: 'es' });
-    const port = await freePort();
-    // workerd refuses loopback unless an outbound network service allows it (see TOOLCHAIN.md).
-    writeFileSync(
-      join(dir, 'config.capnp'),
-      `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .worker),
-    (name = "net", network = (allow = ["public", "private", "local"])),
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [(name = "worker", esModule = embed "worker.js")],
-  compatibilityDate = "2025-09-01",
-  globalOutbound = "net",
-);
-`,
-    );
-    workerd = spawn(bin('workerd'), ['serve', join(dir, 'config.capnp')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    workerd.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    workerUrl = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        await fetch(`${workerUrl}/ping`);
-        break;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`workerd did not start:\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    worker = await startWorker('test/runtimes/worker.mjs', 'runtimes');
+    workerUrl = worker.url;
   }, 60_000);
-  afterAll(() => {
-    workerd?.kill('SIGKILL');
-  });
+  afterAll(() => worker?.stop());
 
   it('passes the scenario in a Worker bundling the ESM build', async () => {
     const v = await version(bin('workerd'));
@@ -264,14 +215,3 @@ const worker :Workerd.Worker = (
     expect(fetches).toBeGreaterThanOrEqual(1);
   }, 30_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createNetServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => done(port));
-    });
-  });
-}

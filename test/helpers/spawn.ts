@@ -7,20 +7,25 @@ export interface Ran {
   ms: number;
 }
 
-/** Runs a command to completion, killing it (and saying so) after `timeoutMs`. */
+/** Runs a command to completion (with `stdin` as its input), killing it (and saying so) after `timeoutMs`. */
 export function runCommand(
   command: string,
   args: string[],
   timeoutMs = 60_000,
   cwd?: string,
+  stdin?: string,
 ): Promise<Ran> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+    const child = spawn(command, args, {
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      cwd,
+    });
+    child.stdin?.end(stdin);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       stderr += `\n[killed after ${timeoutMs} ms]`;
@@ -65,8 +70,8 @@ export function startProcess(
         resolve(child);
       }
     };
-    child.stdout.on('data', watch);
-    child.stderr.on('data', watch);
+    child.stdout!.on('data', watch);
+    child.stderr!.on('data', watch);
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${command} exited with ${code} before it was ready:\n${output}`));

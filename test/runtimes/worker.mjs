@@ -8,7 +8,7 @@ let shared;
 export default {
   async fetch(request) {
     const { pathname } = new URL(request.url);
-    if (pathname === '/ping') return new Response('pong');
+    if (pathname === '/__ready') return new Response('ready');
     const input = await request.json();
     if (pathname === '/scenario') return Response.json(await runScenario(tokenward, input));
     shared ??= tokenward.createVerifier({

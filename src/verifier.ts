@@ -12,7 +12,7 @@ import { issuerClock } from './clock.js';
 import type { EmitEvent } from './events.js';
 import type { StoredKeySet } from './stores/types.js';
 
-/** A token that passed every check. Frozen: the same object may be returned for a repeated token. */
+/** A token that passed every check. Frozen when the memo keeps it, since repeats then share it. */
 export interface VerifiedToken {
   readonly payload: Readonly<TokenPayload>;
   readonly header: Readonly<TokenHeader>;
@@ -144,16 +144,23 @@ export function createCoreVerifier(
     try {
       result = await jwtVerify(
         token,
-        async (header) => {
+        (header) => {
           assertHeader(header);
-          const [first, ...rest] = await keysFor(header);
-          others = rest;
-          alg = header.alg;
-          // A key fetch may have just taught the clock the issuer's time (clockSkew: 'auto');
-          // jose reads currentDate when it checks the claims, after the key is resolved.
-          now = issuer.now();
-          verifyOptions.currentDate = new Date(now);
-          return importPublicKey(first!, header.alg);
+          const use = ([first, ...rest]: PublicJwk[]) => {
+            others = rest;
+            alg = header.alg;
+            // A key fetch may have just taught the clock the issuer's time (clockSkew: 'auto');
+            // jose reads currentDate when it checks the claims, after the key is resolved.
+            now = issuer.now();
+            verifyOptions.currentDate = new Date(now);
+            return importPublicKey(first!, header.alg);
+          };
+          // Hot path: a fresh set in memory and a matching key, without waiting on a promise.
+          const fresh = extension.checkAlgorithm === undefined ? keys.fresh() : undefined;
+          const found = fresh === undefined ? [] : candidateKeys(fresh, header);
+          return found.length > 0
+            ? use(found.slice(0, MAX_CANDIDATE_KEYS))
+            : keysFor(header).then(use);
         },
         verifyOptions,
       );
@@ -168,8 +175,14 @@ export function createCoreVerifier(
     const payload = result.payload as TokenPayload;
     assertClaimTypes(payload);
     assertTimes(payload, policy, Math.floor(now / 1000));
-    const verified = deepFreeze({ payload, header: result.protectedHeader as TokenHeader, token });
-    if (memo !== undefined && generation === keySetGeneration) memo.set(token, verified);
+    const verified: VerifiedToken = {
+      payload,
+      header: result.protectedHeader as TokenHeader,
+      token,
+    };
+    // Frozen only when remembered: then every caller of verify(token) shares this object.
+    if (memo !== undefined && generation === keySetGeneration)
+      memo.set(token, deepFreeze(verified));
     return verified;
   };
 

@@ -10,6 +10,8 @@ import { LOADER, type KeySource, type LoadRequest, type LoadResult } from './sou
 export interface KeyCache {
   /** A usable set: fresh, or stale within `maxStale` while the key server fails. */
   current(): Promise<StoredKeySet>;
+  /** The set, if it is in memory and fresh: lets the hot path skip a promise. */
+  fresh(): StoredKeySet | undefined;
   /** Refetches for an unknown `kid`, or returns undefined inside the cooldown. */
   refetchForUnknownKid(): Promise<StoredKeySet | undefined>;
   clear(): Promise<void>;
@@ -49,13 +51,15 @@ function toEntry(
 
 function inlineKeyCache({ source, clock, onDate }: KeyCacheOptions): KeyCache {
   let loaded: Promise<StoredKeySet> | undefined;
+  let ready: StoredKeySet | undefined;
   const load = async (): Promise<StoredKeySet> => {
     const result = await source[LOADER].load({ bypassCache: false, now: clock, onDate });
     if (result.notModified) throw new Error('inline keys cannot be "not modified"');
-    return toEntry(result, 'The inline key set', 0, Number.POSITIVE_INFINITY);
+    return (ready = toEntry(result, 'The inline key set', 0, Number.POSITIVE_INFINITY));
   };
   return {
     current: () => (loaded ??= load()),
+    fresh: () => ready,
     refetchForUnknownKid: async () => undefined,
     clear: async () => undefined,
   };
@@ -173,6 +177,11 @@ function remoteKeyCache({
   };
 
   return {
+    fresh() {
+      if (entry === undefined || clock() >= entry.freshUntil) return undefined;
+      emit({ type: 'keys:cache-hit', source: source.id });
+      return entry;
+    },
     async current() {
       await (storeRead ??= readStore());
       const now = clock();

@@ -40,17 +40,22 @@ export function candidateKeys(set: ScreenedKeys, header: TokenHeader): PublicJwk
   return named.length > 0 ? named : fitting.filter((jwk) => jwk.kid === undefined);
 }
 
-const imported = new WeakMap<PublicJwk, Map<string, Promise<CryptoKey>>>();
+const imported = new WeakMap<PublicJwk, Map<string, CryptoKey | Promise<CryptoKey>>>();
 
-/** Imports a JWK for one algorithm once; the CryptoKey lives as long as the JWK object. */
-export function importPublicKey(jwk: PublicJwk, alg: string): Promise<CryptoKey> {
+/**
+ * Imports a JWK for one algorithm once; the CryptoKey lives as long as the JWK object. Once
+ * imported, the key itself is returned (not a promise), sparing the hot path a microtask.
+ */
+export function importPublicKey(jwk: PublicJwk, alg: string): CryptoKey | Promise<CryptoKey> {
   let byAlg = imported.get(jwk);
   if (byAlg === undefined) imported.set(jwk, (byAlg = new Map()));
-  let key = byAlg.get(alg);
-  if (key === undefined) {
-    key = importJWK({ ...jwk, ext: true }, alg) as Promise<CryptoKey>;
-    byAlg.set(alg, key);
-    key.catch(() => byAlg.delete(alg));
-  }
-  return key;
+  const known = byAlg.get(alg);
+  if (known !== undefined) return known;
+  const pending = importJWK({ ...jwk, ext: true }, alg) as Promise<CryptoKey>;
+  byAlg.set(alg, pending);
+  pending.then(
+    (key) => byAlg.set(alg, key),
+    () => byAlg.delete(alg),
+  );
+  return pending;
 }

@@ -1,0 +1,8 @@
+import { createVerifier, jwks } from '../../dist/index.js';
+
+const verifier = createVerifier({
+  keys: jwks('https://idp.example.com/jwks.json'),
+  issuer: 'https://idp.example.com',
+  audience: 'app',
+});
+export const check = (token) => verifier.verify(token);

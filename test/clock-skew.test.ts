@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createVerifier,
-  isVerificationError,
-  jwks,
-  localJwks,
-  type VerifierEvent,
-} from '../src/index.js';
+import { createVerifier, jwks, localJwks, type VerifierEvent } from '../src/index.js';
+import { codeOf } from './helpers/outcome.js';
 import { KeyServer } from './helpers/key-server.js';
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from './helpers/keys.js';
 
@@ -19,14 +14,6 @@ beforeAll(async () => {
   server.json('/jwks', { keys: [key.publicJwk] });
 });
 afterAll(() => server.stop());
-
-async function codeOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => 'OK',
-    (e: unknown) => e,
-  );
-  return isVerificationError(error) ? error.code : error;
-}
 
 const local = (clock: () => number, clockSkew?: number | string) =>
   createVerifier({

@@ -1,10 +1,9 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from './helpers/outcome.js';
 import {
   createVerifier,
-  isVerificationError,
   localJwks,
-  VerificationError,
   type VerifierEvent,
   type VerifierOptions,
 } from '../src/index.js';
@@ -37,17 +36,6 @@ function verifier(options: Partial<VerifierOptions> = {}) {
   });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<VerificationError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(isVerificationError(error)).toBe(true);
-  return error as VerificationError;
-}
-
 describe('verify: a valid token', () => {
   it('resolves with payload, header and token', async () => {
     const token = await sign(key, { scope: 'read' });
@@ -61,7 +49,7 @@ describe('verify: a valid token', () => {
   it('verifies ES256 when allowed, and only then', async () => {
     const token = await sign(es);
     await expect(verifier({ algorithms: ['ES256'] }).verify(token)).resolves.toBeTruthy();
-    expect((await rejection(verifier().verify(token))).code).toBe('ERR_ALG_NOT_ALLOWED');
+    expect((await refusal(verifier().verify(token))).code).toBe('ERR_ALG_NOT_ALLOWED');
   });
 
   it('accepts an aud array containing one of several audiences', async () => {
@@ -77,7 +65,7 @@ describe('verify: refused algorithms and signatures', () => {
       aud: AUDIENCE,
       exp: Math.floor(Date.now() / 1000) + 60,
     }).encode();
-    expect((await rejection(verifier().verify(token))).code).toBe('ERR_ALG_NOT_ALLOWED');
+    expect((await refusal(verifier().verify(token))).code).toBe('ERR_ALG_NOT_ALLOWED');
   });
 
   it('refuses HS256, even when signed with the public key as the secret (key confusion)', async () => {
@@ -86,22 +74,22 @@ describe('verify: refused algorithms and signatures', () => {
       .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
       .setExpirationTime('5m')
       .sign(secret);
-    expect((await rejection(verifier().verify(token))).code).toBe('ERR_ALG_NOT_ALLOWED');
+    expect((await refusal(verifier().verify(token))).code).toBe('ERR_ALG_NOT_ALLOWED');
   });
 
   it('refuses a tampered payload (MITM) with ERR_SIGNATURE_INVALID', async () => {
     const token = await sign(key, { role: 'user' });
     const tampered = withPart(token, 1, { ...decodePart(token, 1), role: 'admin' });
-    expect((await rejection(verifier().verify(tampered))).code).toBe('ERR_SIGNATURE_INVALID');
+    expect((await refusal(verifier().verify(tampered))).code).toBe('ERR_SIGNATURE_INVALID');
   });
 
   it('refuses a token signed by a key not in the set, under a known kid', async () => {
     const forged = await sign({ ...other, kid: 'k1' });
-    expect((await rejection(verifier().verify(forged))).code).toBe('ERR_SIGNATURE_INVALID');
+    expect((await refusal(verifier().verify(forged))).code).toBe('ERR_SIGNATURE_INVALID');
   });
 
   it('refuses an unknown kid with ERR_KEY_NOT_FOUND', async () => {
-    expect((await rejection(verifier().verify(await sign(other)))).code).toBe('ERR_KEY_NOT_FOUND');
+    expect((await refusal(verifier().verify(await sign(other)))).code).toBe('ERR_KEY_NOT_FOUND');
   });
 
   it('never trusts an embedded jwk, jku or x5u header', async () => {
@@ -114,7 +102,7 @@ describe('verify: refused algorithms and signatures', () => {
         x5u: 'https://evil.test/cert.pem',
       },
     );
-    expect((await rejection(verifier().verify(token))).code).toBe('ERR_KEY_NOT_FOUND');
+    expect((await refusal(verifier().verify(token))).code).toBe('ERR_KEY_NOT_FOUND');
   });
 
   it('tries each kid-less candidate key', async () => {
@@ -134,15 +122,15 @@ describe('verify: claims', () => {
 
   it('refuses an expired token, and honours leeway', async () => {
     const token = await sign(key, { exp: now() - 10 });
-    const error = await rejection(verifier().verify(token));
+    const error = await refusal(verifier().verify(token));
     expect([error.code, error.claim]).toEqual(['ERR_TOKEN_EXPIRED', 'exp']);
     await expect(verifier({ leeway: '30s' }).verify(token)).resolves.toBeTruthy();
   });
 
   it('refuses nbf and iat in the future', async () => {
-    const nbf = await rejection(verifier().verify(await sign(key, { nbf: now() + 60 })));
+    const nbf = await refusal(verifier().verify(await sign(key, { nbf: now() + 60 })));
     expect([nbf.code, nbf.claim]).toEqual(['ERR_TOKEN_NOT_YET_VALID', 'nbf']);
-    const iat = await rejection(verifier().verify(await sign(key, { iat: now() + 60 })));
+    const iat = await refusal(verifier().verify(await sign(key, { iat: now() + 60 })));
     expect([iat.code, iat.claim]).toEqual(['ERR_TOKEN_NOT_YET_VALID', 'iat']);
     await expect(
       verifier({ leeway: 120 }).verify(await sign(key, { iat: now() + 60 })),
@@ -150,12 +138,12 @@ describe('verify: claims', () => {
   });
 
   it('requires exp by default, and requiredClaims when set', async () => {
-    const noExp = await rejection(verifier().verify(await sign(key, { exp: undefined })));
+    const noExp = await refusal(verifier().verify(await sign(key, { exp: undefined })));
     expect([noExp.code, noExp.claim]).toEqual(['ERR_CLAIM_MISSING', 'exp']);
     await expect(
       verifier({ requiredClaims: [] }).verify(await sign(key, { exp: undefined })),
     ).resolves.toBeTruthy();
-    const noJti = await rejection(
+    const noJti = await refusal(
       verifier({ requiredClaims: ['exp', 'jti'] }).verify(await sign(key)),
     );
     expect([noJti.code, noJti.claim]).toEqual(['ERR_CLAIM_MISSING', 'jti']);
@@ -167,7 +155,7 @@ describe('verify: claims', () => {
     ['aud', { aud: 'someone-else' }, 'ERR_CLAIM_INVALID'],
     ['aud', { aud: undefined }, 'ERR_CLAIM_MISSING'],
   ])('checks %s: %j', async (claim, claims, code) => {
-    const error = await rejection(verifier().verify(await sign(key, claims)));
+    const error = await refusal(verifier().verify(await sign(key, claims)));
     expect([error.code, error.claim]).toEqual([code, claim]);
   });
 
@@ -177,15 +165,15 @@ describe('verify: claims', () => {
   });
 
   it('checks sub and typ', async () => {
-    const sub = await rejection(verifier({ subject: 'user-2' }).verify(await sign(key)));
+    const sub = await refusal(verifier({ subject: 'user-2' }).verify(await sign(key)));
     expect([sub.code, sub.claim]).toEqual(['ERR_CLAIM_INVALID', 'sub']);
-    const noSub = await rejection(
+    const noSub = await refusal(
       verifier({ subject: 'user-1' }).verify(await sign(key, { sub: undefined })),
     );
     expect([noSub.code, noSub.claim]).toEqual(['ERR_CLAIM_MISSING', 'sub']);
     const at = await sign(key, {}, { typ: 'at+jwt' });
     await expect(verifier({ typ: 'application/AT+JWT' }).verify(at)).resolves.toBeTruthy();
-    const typ = await rejection(
+    const typ = await refusal(
       verifier({ typ: 'at+jwt' }).verify(await sign(key, {}, { typ: 'JWT' })),
     );
     expect([typ.code, typ.claim]).toEqual(['ERR_CLAIM_INVALID', 'typ']);
@@ -193,9 +181,9 @@ describe('verify: claims', () => {
 
   it('applies maxTokenAge to iat', async () => {
     const old = await sign(key, { iat: now() - 3600 });
-    const error = await rejection(verifier({ maxTokenAge: '30m' }).verify(old));
+    const error = await refusal(verifier({ maxTokenAge: '30m' }).verify(old));
     expect([error.code, error.claim]).toEqual(['ERR_CLAIM_INVALID', 'iat']);
-    const noIat = await rejection(
+    const noIat = await refusal(
       verifier({ maxTokenAge: '30m' }).verify(await sign(key, { iat: undefined })),
     );
     expect([noIat.code, noIat.claim]).toEqual(['ERR_CLAIM_MISSING', 'iat']);
@@ -211,7 +199,7 @@ describe('verify: claims', () => {
     ['jti', 5],
   ])('refuses a registered claim %s of the wrong type', async (claim, value) => {
     const v = verifier({ issuer: null, audience: null, requiredClaims: [] });
-    const error = await rejection(v.verify(await sign(key, { [claim]: value })));
+    const error = await refusal(v.verify(await sign(key, { [claim]: value })));
     expect([error.code, error.claim]).toEqual(['ERR_CLAIM_INVALID', claim]);
   });
 
@@ -221,7 +209,7 @@ describe('verify: claims', () => {
       { alg: 'RS256', kid: 'k1' },
       `{"iss":"${ISSUER}","aud":"${AUDIENCE}","exp":1e999}`,
     );
-    const error = await rejection(verifier().verify(token));
+    const error = await refusal(verifier().verify(token));
     expect([error.code, error.claim]).toEqual(['ERR_CLAIM_INVALID', 'exp']);
   });
 });
@@ -236,16 +224,16 @@ describe('verify: malformed input', () => {
     ['a header that is an array', `${b64url([1])}.e30.c2ln`],
     ['a token over 16 KiB', `${b64url({ alg: 'RS256' })}.${'a'.repeat(16 * 1024)}.c2ln`],
   ])('refuses %s', async (_what, token) => {
-    expect((await rejection(verifier().verify(token))).code).toBe('ERR_TOKEN_MALFORMED');
+    expect((await refusal(verifier().verify(token))).code).toBe('ERR_TOKEN_MALFORMED');
   });
 
   it.each([null, undefined, 42, {}, ['a.b.c']])('refuses non-string input %j', async (input) => {
-    expect((await rejection(verifier().verify(input as never))).code).toBe('ERR_TOKEN_MALFORMED');
+    expect((await refusal(verifier().verify(input as never))).code).toBe('ERR_TOKEN_MALFORMED');
   });
 
   it('refuses a payload that is not a JSON object, once the signature holds', async () => {
     const token = await signRaw(key, { alg: 'RS256', kid: 'k1' }, '[1,2]');
-    expect((await rejection(verifier().verify(token))).code).toBe('ERR_TOKEN_MALFORMED');
+    expect((await refusal(verifier().verify(token))).code).toBe('ERR_TOKEN_MALFORMED');
   });
 
   it.each([
@@ -259,14 +247,14 @@ describe('verify: malformed input', () => {
   ])('refuses a header with %s', async (_what, header) => {
     const token = await sign(key);
     const edited = withPart(token, 0, { ...decodePart(token, 0), ...header });
-    expect((await rejection(verifier().verify(edited))).code).toBe('ERR_TOKEN_MALFORMED');
+    expect((await refusal(verifier().verify(edited))).code).toBe('ERR_TOKEN_MALFORMED');
   });
 
   it('never puts the token in an error message', async () => {
     const token = await sign(key, { exp: 1 });
     const tampered = withPart(token, 1, { ...decodePart(token, 1), admin: true });
     for (const input of [token, tampered, `${token}.x`, token.slice(0, -3)]) {
-      const error = await rejection(verifier().verify(input));
+      const error = await refusal(verifier().verify(input));
       for (const part of input.split('.').filter((p) => p.length > 8))
         expect(error.message).not.toContain(part);
       expect(String(error.stack)).not.toContain(input);
@@ -291,7 +279,7 @@ describe('the memo', () => {
     const token = await sign(key, { exp: Math.floor(now / 1000) + 60 });
     await v.verify(token);
     now += 61_000;
-    const error = await rejection(v.verify(token));
+    const error = await refusal(v.verify(token));
     expect(error.code).toBe('ERR_TOKEN_EXPIRED');
   });
 
@@ -301,7 +289,7 @@ describe('the memo', () => {
     const token = await sign(key, { iat: Math.floor(now / 1000) });
     await v.verify(token);
     now += 120_000;
-    const error = await rejection(v.verify(token));
+    const error = await refusal(v.verify(token));
     expect([error.code, error.claim]).toEqual(['ERR_CLAIM_INVALID', 'iat']);
   });
 

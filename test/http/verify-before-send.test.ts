@@ -3,12 +3,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import {
   createFetch,
   createVerifier,
-  isVerificationError,
   localJwks,
   type VerifiedToken,
   type VerifiedTokenOptions,
 } from '../../src/index.js';
 import { withVerifiedToken } from '../../src/ky.js';
+import { refusal } from '../helpers/outcome.js';
 import { ApiServer } from '../helpers/api-server.js';
 import {
   AUDIENCE,
@@ -76,15 +76,6 @@ const tampered = async () => {
   return withPart(token, 1, { ...decodePart(token, 1), role: 'admin' });
 };
 
-async function rejectionOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isVerificationError(error)).toBe(true);
-  return error as { code: string };
-}
-
 describe.each(clients)('%s', (_name, client) => {
   it('attaches a verified token to an allowed origin', async () => {
     const token = await sign(key);
@@ -104,7 +95,7 @@ describe.each(clients)('%s', (_name, client) => {
 
   it('never lets a tampered token reach the server', async () => {
     const send = client({ getToken: tampered });
-    expect((await rejectionOf(send(`${api.url}/me`))).code).toBe('ERR_SIGNATURE_INVALID');
+    expect((await refusal(send(`${api.url}/me`))).code).toBe('ERR_SIGNATURE_INVALID');
     expect(api.calls).toHaveLength(0);
   });
 
@@ -120,13 +111,13 @@ describe.each(clients)('%s', (_name, client) => {
 
   it('rejects, sending nothing, when the refreshed token fails too', async () => {
     const send = client({ getToken: expired, refresh: tampered });
-    expect((await rejectionOf(send(`${api.url}/me`))).code).toBe('ERR_SIGNATURE_INVALID');
+    expect((await refusal(send(`${api.url}/me`))).code).toBe('ERR_SIGNATURE_INVALID');
     expect(api.calls).toHaveLength(0);
   });
 
   it('keeps the original reason when refresh yields nothing', async () => {
     const send = client({ getToken: expired, refresh: () => undefined });
-    expect((await rejectionOf(send(`${api.url}/me`))).code).toBe('ERR_TOKEN_EXPIRED');
+    expect((await refusal(send(`${api.url}/me`))).code).toBe('ERR_TOKEN_EXPIRED');
     expect(api.calls).toHaveLength(0);
   });
 
@@ -199,7 +190,7 @@ describe.each(clients)('%s', (_name, client) => {
       responseToken: (response) => response.headers.get('x-new-token'),
       onToken,
     });
-    expect((await rejectionOf(send(`${api.url}/login`))).code).toBe('ERR_SIGNATURE_INVALID');
+    expect((await refusal(send(`${api.url}/login`))).code).toBe('ERR_SIGNATURE_INVALID');
     expect(onToken).not.toHaveBeenCalled();
   });
 });

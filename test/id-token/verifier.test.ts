@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createIdTokenVerifier,
-  isVerificationError,
   localJwks,
   type IdTokenChecks,
   type VerifierEvent,
 } from '../../src/index.js';
+import { codeAndClaim } from '../helpers/outcome.js';
 import { KeyServer } from '../helpers/key-server.js';
 import { makeKey, sign, type TestKey } from '../helpers/keys.js';
 
@@ -47,16 +47,6 @@ const leftHalf = (value: string, hash: 'sha256' | 'sha384' | 'sha512') => {
   return digest.subarray(0, digest.length / 2).toString('base64url');
 };
 
-async function codeOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isVerificationError(error))
-    throw new Error(`expected a VerificationError, got ${String(error)}`);
-  return [error.code, error.claim];
-}
-
 describe('createIdTokenVerifier', () => {
   it('uses discovery by default and verifies a valid ID token', async () => {
     serveProvider();
@@ -69,19 +59,19 @@ describe('createIdTokenVerifier', () => {
   it('requires iss to equal the issuer exactly, and sub, exp, iat to be present', async () => {
     serveProvider();
     const v = createIdTokenVerifier({ issuer, clientId: CLIENT });
-    expect(await codeOf(v.verify(await idToken({ iss: `${issuer}/` })))).toEqual([
+    expect(await codeAndClaim(v.verify(await idToken({ iss: `${issuer}/` })))).toEqual([
       'ERR_CLAIM_INVALID',
       'iss',
     ]);
-    expect(await codeOf(v.verify(await idToken({ sub: undefined })))).toEqual([
+    expect(await codeAndClaim(v.verify(await idToken({ sub: undefined })))).toEqual([
       'ERR_CLAIM_MISSING',
       'sub',
     ]);
-    expect(await codeOf(v.verify(await idToken({ iat: undefined })))).toEqual([
+    expect(await codeAndClaim(v.verify(await idToken({ iat: undefined })))).toEqual([
       'ERR_CLAIM_MISSING',
       'iat',
     ]);
-    expect(await codeOf(v.verify(await idToken({ exp: undefined })))).toEqual([
+    expect(await codeAndClaim(v.verify(await idToken({ exp: undefined })))).toEqual([
       'ERR_CLAIM_MISSING',
       'exp',
     ]);
@@ -90,11 +80,11 @@ describe('createIdTokenVerifier', () => {
   it('checks aud and azp', async () => {
     serveProvider();
     const v = createIdTokenVerifier({ issuer, clientId: CLIENT });
-    expect(await codeOf(v.verify(await idToken({ aud: 'other' })))).toEqual([
+    expect(await codeAndClaim(v.verify(await idToken({ aud: 'other' })))).toEqual([
       'ERR_CLAIM_INVALID',
       'aud',
     ]);
-    expect(await codeOf(v.verify(await idToken({ aud: [CLIENT, 'api'] })))).toEqual([
+    expect(await codeAndClaim(v.verify(await idToken({ aud: [CLIENT, 'api'] })))).toEqual([
       'ERR_CLAIM_MISSING',
       'azp',
     ]);
@@ -102,7 +92,7 @@ describe('createIdTokenVerifier', () => {
       v.verify(await idToken({ aud: [CLIENT, 'api'], azp: CLIENT })),
     ).resolves.toBeTruthy();
     await expect(v.verify(await idToken({ aud: [CLIENT] }))).resolves.toBeTruthy(); // one audience: azp optional
-    expect(await codeOf(v.verify(await idToken({ azp: 'someone-else' })))).toEqual([
+    expect(await codeAndClaim(v.verify(await idToken({ azp: 'someone-else' })))).toEqual([
       'ERR_CLAIM_INVALID',
       'azp',
     ]);
@@ -113,11 +103,11 @@ describe('createIdTokenVerifier', () => {
     const v = createIdTokenVerifier({ issuer, clientId: CLIENT });
     const token = await idToken({ nonce: 'n-0S6_WzA2Mj' });
     await expect(v.verify(token, { nonce: 'n-0S6_WzA2Mj' })).resolves.toBeTruthy();
-    expect(await codeOf(v.verify(token, { nonce: 'n-0S6_WzA2Mk' }))).toEqual([
+    expect(await codeAndClaim(v.verify(token, { nonce: 'n-0S6_WzA2Mk' }))).toEqual([
       'ERR_CLAIM_INVALID',
       'nonce',
     ]);
-    expect(await codeOf(v.verify(await idToken(), { nonce: 'n' }))).toEqual([
+    expect(await codeAndClaim(v.verify(await idToken(), { nonce: 'n' }))).toEqual([
       'ERR_CLAIM_MISSING',
       'nonce',
     ]);
@@ -140,16 +130,15 @@ describe('createIdTokenVerifier', () => {
       v.verify(await idToken({ auth_time: now - 100 }), { maxAge: '5m' }),
     ).resolves.toBeTruthy();
     expect(
-      await codeOf(v.verify(await idToken({ auth_time: now - 400 }), { maxAge: 300 })),
+      await codeAndClaim(v.verify(await idToken({ auth_time: now - 400 }), { maxAge: 300 })),
     ).toEqual(['ERR_CLAIM_INVALID', 'auth_time']);
-    expect(await codeOf(v.verify(await idToken(), { maxAge: 300 }))).toEqual([
+    expect(await codeAndClaim(v.verify(await idToken(), { maxAge: 300 }))).toEqual([
       'ERR_CLAIM_MISSING',
       'auth_time',
     ]);
-    expect(await codeOf(v.verify(await idToken({ auth_time: now - 10 }), { maxAge: 0 }))).toEqual([
-      'ERR_CLAIM_INVALID',
-      'auth_time',
-    ]);
+    expect(
+      await codeAndClaim(v.verify(await idToken({ auth_time: now - 10 }), { maxAge: 0 })),
+    ).toEqual(['ERR_CLAIM_INVALID', 'auth_time']);
     const lenient = createIdTokenVerifier({ issuer, clientId: CLIENT, leeway: 30 });
     await expect(
       lenient.verify(await idToken({ auth_time: now - 10 }), { maxAge: 0 }),
@@ -171,11 +160,11 @@ describe('createIdTokenVerifier', () => {
       key,
     );
     await expect(v.verify(token, { accessToken, code })).resolves.toBeTruthy();
-    expect(await codeOf(v.verify(token, { accessToken: `${accessToken}x` }))).toEqual([
+    expect(await codeAndClaim(v.verify(token, { accessToken: `${accessToken}x` }))).toEqual([
       'ERR_CLAIM_INVALID',
       'at_hash',
     ]);
-    expect(await codeOf(v.verify(token, { code: `${code}x` }))).toEqual([
+    expect(await codeAndClaim(v.verify(token, { code: `${code}x` }))).toEqual([
       'ERR_CLAIM_INVALID',
       'c_hash',
     ]);
@@ -203,10 +192,13 @@ describe('createIdTokenVerifier', () => {
       algorithms: ['RS256', 'ES384'],
     });
     await expect(both.verify(await idToken({}, es384))).resolves.toBeTruthy();
-    expect(await codeOf(both.verify(await idToken()))).toEqual(['ERR_ALG_NOT_ALLOWED', undefined]);
+    expect(await codeAndClaim(both.verify(await idToken()))).toEqual([
+      'ERR_ALG_NOT_ALLOWED',
+      undefined,
+    ]);
     serveProvider(['PS256']);
     const nothingLeft = createIdTokenVerifier({ issuer, clientId: CLIENT });
-    expect(await codeOf(nothingLeft.verify(await idToken()))).toEqual([
+    expect(await codeAndClaim(nothingLeft.verify(await idToken()))).toEqual([
       'ERR_ALG_NOT_ALLOWED',
       undefined,
     ]);
@@ -217,7 +209,7 @@ describe('createIdTokenVerifier', () => {
     const v = createIdTokenVerifier({ issuer, clientId: CLIENT });
     const token = await idToken({ nonce: 'first' });
     await v.verify(token, { nonce: 'first' });
-    expect(await codeOf(v.verify(token, { nonce: 'second' }))).toEqual([
+    expect(await codeAndClaim(v.verify(token, { nonce: 'second' }))).toEqual([
       'ERR_CLAIM_INVALID',
       'nonce',
     ]);

@@ -7,6 +7,7 @@ import {
   memoryStore,
   type VerifierEvent,
 } from '../../src/index.js';
+import { codeOf } from '../helpers/outcome.js';
 import { KeyServer, type ServerMode } from '../helpers/key-server.js';
 import { AUDIENCE, ISSUER, makeKey, sign, signRaw, type TestKey } from '../helpers/keys.js';
 
@@ -31,15 +32,6 @@ function setup(options: Parameters<typeof jwks>[1] = {}, clock?: () => number) {
     ...(clock ? { clock } : {}),
   });
   return { verifier, events, fetches: () => server.count('/jwks') };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => 'resolved',
-    (e: unknown) => e,
-  );
-  if (!isVerificationError(error)) throw new Error(`not a VerificationError: ${String(error)}`);
-  return error.code;
 }
 
 describe('jwks(): fetching', () => {

@@ -1,4 +1,4 @@
-import defaultKy, { isHTTPError, type KyInstance } from 'ky';
+import defaultKy, { isHTTPError, isKyError, type KyInstance } from 'ky';
 import { VerificationError } from '../errors.js';
 
 /** Key documents over this size are refused (JWKS, PEM, discovery). */
@@ -104,14 +104,26 @@ async function send(
     },
   };
   if (!request.bypassCache) return ky.get(request.url, options);
-  try {
-    return await ky.get(request.url, { ...options, cache: 'no-cache' });
-  } catch (error) {
-    // workerd before compatibility date 2025-08-07 refuses `cache: 'no-cache'` with a TypeError
-    // naming the field (cloudflare/workerd#698); 'no-store' bypasses just as well there.
-    if (!(error instanceof TypeError) || !/cache/i.test(error.message)) throw error;
-    return ky.get(request.url, { ...options, cache: 'no-store' });
+  // Past the HTTP cache: an unknown kid means a cached answer is outdated. workerd before
+  // compatibility date 2025-08-07 refuses the `cache` field outright ("The 'cache' field on
+  // 'RequestInitializerDict' is not implemented."), so fall back to 'no-store', then to none
+  // (its subrequests have no HTTP cache to bypass there anyway).
+  for (const cache of ['no-cache', 'no-store'] as const) {
+    try {
+      return await ky.get(request.url, { ...options, cache });
+    } catch (error) {
+      if (!refusesCacheField(error)) throw error;
+    }
   }
+  return ky.get(request.url, options);
+}
+
+function refusesCacheField(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    !isKyError(error) &&
+    /'cache'|\bcache (field|mode)\b/i.test(error.message)
+  );
 }
 
 async function readCapped(response: Response, deadline: AbortController): Promise<string> {

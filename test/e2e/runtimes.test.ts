@@ -40,10 +40,17 @@ async function version(command: string, args = ['--version']): Promise<string> {
   return (ran.stdout.trim().split('\n')[0] ?? 'unknown').split(' (')[0]!;
 }
 
+/**
+ * Runs one scenario run, recording its time. Every run must reach the key server for the
+ * unknown-kid refetch, past any HTTP cache: the cold fetch, that refetch, and the discovery
+ * verifier's fetch make at least three JWKS requests.
+ */
 async function timed<T>(name: string, versionText: string, work: () => Promise<T>): Promise<T> {
+  const before = server.count('/jwks');
   const started = performance.now();
   const result = await work();
   timings[name] = { version: versionText, ms: performance.now() - started };
+  expect(server.count('/jwks') - before, `${name}: JWKS requests`).toBeGreaterThanOrEqual(3);
   return result;
 }
 
@@ -199,6 +206,26 @@ describe('Cloudflare workerd', () => {
     });
     expectAllPass(rows);
   });
+
+  it("refetches past the cache on a compatibility date that refuses cache: 'no-cache' (before 2025-08-07)", async () => {
+    const old = await startWorker('test/runtimes/worker.mjs', 'runtimes-2024', {}, '2024-09-23');
+    try {
+      const rows = await timed(
+        'workerd, date 2024-09-23',
+        await version(bin('workerd')),
+        async () => {
+          const response = await fetch(`${old.url}/scenario`, {
+            method: 'POST',
+            body: JSON.stringify(input),
+          });
+          return (await response.json()) as unknown[];
+        },
+      );
+      expectAllPass(rows);
+    } finally {
+      old.stop();
+    }
+  }, 60_000);
 
   it('answers 20 concurrent requests on a cold cache, every one verified', async () => {
     // The Worker's shared verifier is created by the first of these requests: its cache is cold.

@@ -15,11 +15,13 @@ export interface RunningWorker {
 /**
  * Bundles a Worker module as wrangler would (workerd/worker/browser conditions) and serves it
  * with Cloudflare's workerd on 127.0.0.1. `bindings` become text bindings on `env`.
+ * Workers before compatibility date 2025-08-07 refuse `cache: 'no-cache'` on fetch.
  */
 export async function startWorker(
   entry: string,
   name: string,
   bindings: Record<string, string> = {},
+  compatibilityDate = '2025-09-01',
 ): Promise<RunningWorker> {
   const dir = join(root, '.tmp/workerd', name);
   mkdirSync(dir, { recursive: true });
@@ -56,7 +58,7 @@ const config :Workerd.Config = (
 );
 const worker :Workerd.Worker = (
   modules = [(name = "worker", esModule = embed "worker.js")],
-  compatibilityDate = "2025-09-01",
+  compatibilityDate = "${compatibilityDate}",
   bindings = [${textBindings}],
   globalOutbound = "net",
 );

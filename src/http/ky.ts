@@ -7,7 +7,8 @@ import {
 } from './attach.js';
 
 /**
- * The verify-before-send behaviour as ky hooks, for `ky.create({ hooks })`.
+ * The verify-before-send behaviour as ky hooks, for `ky.create({ hooks })`. Works with ky 2
+ * and, at run time, ky 1.14+ (whose hooks take positional arguments).
  * A 401 with `WWW-Authenticate: Bearer error="invalid_token"` refreshes once and retries
  * through `ky.retry()`, so it needs ky's retry limit of at least 1 (the default is 2).
  *
@@ -19,17 +20,19 @@ export function verifiedTokenHooks(
   ky: Pick<KyInstance, 'retry'> = defaultKy,
 ): Hooks {
   const attacher = createAttacher(options, 'verifiedTokenHooks');
-  return {
+  const hooks = {
     beforeRequest: [
-      async ({ request }) => {
+      async ({ request, retryCount }: HookState) => {
         if (!attacher.allows(request.url)) return undefined;
+        // ky 1 runs beforeRequest again on retries: keep the token a 401 retry just set.
+        if (retryCount > 0 && request.headers.has('authorization')) return undefined;
         const token = await attacher.tokenToSend();
         if (token === undefined) return undefined;
         return withAuthorization(request, token);
       },
     ],
     afterResponse: [
-      async ({ request, response, retryCount }) => {
+      async ({ request, response, retryCount }: HookState & { response: Response }) => {
         if (!attacher.allows(request.url)) return undefined;
         const sentToken = request.headers.get('authorization')?.startsWith('Bearer ') === true;
         if (retryCount === 0 && sentToken && attacher.canRefresh && saysInvalidToken(response)) {
@@ -41,6 +44,32 @@ export function verifiedTokenHooks(
         return undefined;
       },
     ],
+  };
+  return {
+    beforeRequest: hooks.beforeRequest.map(acceptingBothKyStyles),
+    afterResponse: hooks.afterResponse.map(acceptingBothKyStyles),
+  } as Hooks;
+}
+
+interface HookState {
+  request: Request;
+  response?: Response;
+  retryCount: number;
+}
+
+/**
+ * ky 2 calls hooks with one state object; ky 1.14 with (request, options, response?, { retryCount }).
+ * Request is recognised by shape, not instanceof, so a polyfilled or foreign-realm one works too.
+ */
+function acceptingBothKyStyles<S extends HookState, R>(
+  hook: (state: S) => R,
+): (...args: unknown[]) => R {
+  return (...args) => {
+    const [first] = args as [{ url?: unknown; headers?: unknown; request?: unknown }];
+    if (first?.request !== undefined) return hook(first as S);
+    const response = args.length > 3 ? args[2] : undefined;
+    const { retryCount = 0 } = (args.at(-1) ?? {}) as { retryCount?: number };
+    return hook({ request: first, response, retryCount } as unknown as S);
   };
 }
 

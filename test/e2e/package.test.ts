@@ -7,8 +7,9 @@ import { bundleSize } from '../helpers/bundle-size.js';
 import { runCommand } from '../helpers/spawn.js';
 
 // Budgets in bytes, minified + gzipped, with every dependency included (jose, ky).
-// Measured 2026-11-24: tokenward 25,130; tokenward/ky 9,711; IIFE 25,246. Raise only on purpose.
-export const SIZE_BUDGET = { index: 26 * 1024, ky: 10 * 1024, iife: 26 * 1024 };
+// Measured 2026-11-24 (with SSO, clock skew, ky 1 support): tokenward 26,495; tokenward/ky 9,808;
+// IIFE 26,757. Raise only on purpose, and say why in the commit.
+export const SIZE_BUDGET = { index: 27 * 1024, ky: 10.5 * 1024, iife: 27 * 1024 };
 
 describe('the package as users get it', () => {
   it('passes publint --strict', async () => {

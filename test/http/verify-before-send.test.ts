@@ -1,4 +1,5 @@
-import ky from 'ky';
+import ky, { type KyInstance } from 'ky';
+import ky1 from 'ky1';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createFetch,
@@ -61,6 +62,21 @@ const clients: [string, (options: Options) => Send][] = [
         ky.create({ throwHttpErrors: false, ...(kyFetch ? { fetch: kyFetch } : {}) }),
         { verifier: verifier(), allowedOrigins: [api.url], ...options },
       );
+      return (url, init) => client(url, init as never);
+    },
+  ],
+  [
+    'ky 1.14 (positional hook arguments)',
+    (options) => {
+      const instance = ky1.create({
+        throwHttpErrors: false,
+        ...(kyFetch ? { fetch: kyFetch } : {}),
+      });
+      const client = withVerifiedToken(instance as unknown as KyInstance, {
+        verifier: verifier(),
+        allowedOrigins: [api.url],
+        ...options,
+      }) as unknown as typeof instance;
       return (url, init) => client(url, init as never);
     },
   ],

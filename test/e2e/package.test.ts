@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleSize } from '../helpers/bundle-size.js';
 import { runCommand } from '../helpers/spawn.js';
@@ -9,6 +9,8 @@ import { runCommand } from '../helpers/spawn.js';
 // Budgets in bytes, minified + gzipped, with every dependency included (jose, ky).
 // Measured 2026-11-24 (with SSO, clock skew, ky 1 support): tokenward 26,495; tokenward/ky 9,808;
 // IIFE 26,757. Raise only on purpose, and say why in the commit.
+const root = resolve(import.meta.dirname, '../..');
+
 export const SIZE_BUDGET = { index: 27 * 1024, ky: 10.5 * 1024, iife: 27 * 1024 };
 
 describe('the package as users get it', () => {
@@ -27,6 +29,15 @@ describe('the package as users get it', () => {
     expect(ran.code, ran.stdout + ran.stderr).toBe(0);
     expect(ran.stdout).toContain('No problems found');
   }, 120_000);
+
+  it('recognises errors across the ESM and CommonJS builds, where instanceof cannot', async () => {
+    const esm = (await import(join(root, 'dist/index.js'))) as typeof import('../../src/index.js');
+    const cjs = createRequire(import.meta.url)(join(root, 'dist/index.cjs')) as typeof esm;
+    const fromCjs = new cjs.VerificationError('ERR_TOKEN_EXPIRED', 'expired');
+    expect(fromCjs instanceof esm.VerificationError).toBe(false);
+    expect(esm.isVerificationError(fromCjs)).toBe(true);
+    expect(cjs.isVerificationError(new esm.VerificationError('ERR_KEY_INVALID', 'x'))).toBe(true);
+  });
 
   it('pulls in no Node built-in from any browser-facing bundle', () => {
     const files = [

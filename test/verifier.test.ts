@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { refusal } from './helpers/outcome.js';
 import {
   createVerifier,
+  isVerificationError,
   localJwks,
   type VerifierEvent,
   type VerifierOptions,
@@ -248,6 +249,29 @@ describe('verify: malformed input', () => {
     const token = await sign(key);
     const edited = withPart(token, 0, { ...decodePart(token, 0), ...header });
     expect((await refusal(verifier().verify(edited))).code).toBe('ERR_TOKEN_MALFORMED');
+  });
+
+  it('answers 2,000 random mutations of a token with a result or a VerificationError, never a crash', async () => {
+    const token = await sign(key);
+    const alphabet = 'AZaz09-_.=+/ {}"\\\u0000é';
+    let seed = 42;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const v = verifier();
+    for (let i = 0; i < 2000; i++) {
+      const chars = [...token];
+      for (let edits = 1 + random(4); edits > 0; edits--) {
+        const at = random(chars.length);
+        const op = random(3);
+        if (op === 0) chars[at] = alphabet[random(alphabet.length)]!;
+        else if (op === 1) chars.splice(at, 1);
+        else chars.splice(at, 0, alphabet[random(alphabet.length)]!);
+      }
+      const outcome = await v.verify(chars.join('')).then(
+        () => 'verified',
+        (e: unknown) => e,
+      );
+      if (outcome !== 'verified') expect(isVerificationError(outcome), String(outcome)).toBe(true);
+    }
   });
 
   it('never puts the token in an error message', async () => {

@@ -37,6 +37,14 @@ describe('the package as users get it', () => {
     expect(fromCjs instanceof esm.VerificationError).toBe(false);
     expect(esm.isVerificationError(fromCjs)).toBe(true);
     expect(cjs.isVerificationError(new esm.VerificationError('ERR_KEY_INVALID', 'x'))).toBe(true);
+    const kyCjs = createRequire(import.meta.url)(join(root, 'dist/ky.cjs')) as Record<
+      string,
+      unknown
+    >;
+    expect([typeof kyCjs.withVerifiedToken, typeof kyCjs.verifiedTokenHooks]).toEqual([
+      'function',
+      'function',
+    ]);
   });
 
   it('pulls in no Node built-in from any browser-facing bundle', () => {

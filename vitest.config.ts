@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     testTimeout: 20_000,
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       { test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts'] } },
       {

@@ -62,12 +62,12 @@ export async function uniqueTokens({ count = 300, rounds = 11 } = {}) {
   console.log(
     `  tokenward vs jose: ${(by['jose.jwtVerify + local JWKS'] / by['tokenward (memo: false)']).toFixed(2)} × (target ≥ 1.0)`,
   );
-  await profileGap(tokens, key, rounds);
+  await profileGap(tokens, rounds);
   return rows;
 }
 
 /** Where the time beyond the floor goes: each step of a verify, timed alone. */
-async function profileGap(tokens, key, rounds) {
+async function profileGap(tokens, rounds) {
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const count = tokens.length;
@@ -99,5 +99,4 @@ async function profileGap(tokens, key, rounds) {
   console.log('  profile of the gap (each step alone, µs/op):');
   for (const row of rows)
     console.log(`    ${row.name.padEnd(40)} ${(row.nsPerOp / 1000).toFixed(2)}`);
-  void key;
 }

@@ -106,15 +106,20 @@ export function createCoreVerifier(
     return refusal;
   };
 
+  // Keys in `set` for this header, after any extension's say on the algorithm.
+  const candidatesIn = (set: StoredKeySet, header: TokenHeader): PublicJwk[] => {
+    extension.checkAlgorithm?.(header.alg, set);
+    return candidateKeys(set, header);
+  };
+
   const keysFor = async (header: TokenHeader): Promise<PublicJwk[]> => {
     let set = await keys.current();
-    extension.checkAlgorithm?.(header.alg, set);
-    let found = candidateKeys(set, header);
+    let found = candidatesIn(set, header);
     if (found.length === 0) {
       const refetched = await keys.refetchForUnknownKid();
       if (refetched !== undefined) {
         set = refetched;
-        found = candidateKeys(set, header);
+        found = candidatesIn(set, header);
       }
     }
     if (found.length > 0) return found.slice(0, MAX_CANDIDATE_KEYS);
@@ -156,8 +161,8 @@ export function createCoreVerifier(
             return importPublicKey(first!, header.alg);
           };
           // Hot path: a fresh set in memory and a matching key, without waiting on a promise.
-          const fresh = extension.checkAlgorithm === undefined ? keys.fresh() : undefined;
-          const found = fresh === undefined ? [] : candidateKeys(fresh, header);
+          const fresh = keys.fresh();
+          const found = fresh === undefined ? [] : candidatesIn(fresh, header);
           return found.length > 0
             ? use(found.slice(0, MAX_CANDIDATE_KEYS))
             : keysFor(header).then(use);

@@ -1,6 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
@@ -15,6 +13,7 @@ import {
   type TestKey,
 } from '../helpers/keys.js';
 import { runCommand } from '../helpers/spawn.js';
+import { serveStatic } from '../helpers/static-site.js';
 import { startWorker, type RunningWorker } from '../helpers/workerd.js';
 
 // Each example, run as its README says, against local servers (npm test builds dist/ first).
@@ -163,33 +162,24 @@ describe('examples/flask-compat', () => {
   it.runIf(chromiumAvailable())(
     "verifies it in a page with pem('rs256.pub')",
     async () => {
-      const files: Record<string, string> = {
-        '/index.html': join(dir, 'index.html'),
-        '/rs256.pub': join(dir, 'rs256.pub'),
-        '/tokenward.iife.js': join(root, 'dist/tokenward.iife.js'),
-      };
-      const site: Server = createServer((req, res) => {
-        const file = files[new URL(req.url ?? '/', 'http://x').pathname];
-        if (file === undefined || !existsSync(file)) return void res.writeHead(404).end();
-        res
-          .writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'text/plain' })
-          .end(readFileSync(file));
+      // As a Flask app serves its static files: the page next to rs256.pub.
+      const site = await serveStatic(root, {
+        '/index.html': 'examples/flask-compat/index.html',
+        '/rs256.pub': 'examples/flask-compat/rs256.pub',
+        '/tokenward.iife.js': 'dist/tokenward.iife.js',
       });
-      await new Promise<void>((done) => site.listen(0, '127.0.0.1', done));
       const browser = await launchChromium();
       try {
         const page = await browser.context.newPage();
         const query = new URLSearchParams({ token: flaskToken, iss: flaskIssuer, aud: AUDIENCE });
-        await page.goto(
-          `http://127.0.0.1:${(site.address() as AddressInfo).port}/index.html?${query}`,
-        );
+        await page.goto(`${site.url}/index.html?${query}`);
         await page.waitForFunction(
           () => document.getElementById('result')?.textContent !== 'verifying…',
         );
         expect(await page.textContent('#result')).toBe('valid: identity=42');
       } finally {
         await browser.close();
-        site.close();
+        await site.close();
       }
     },
     60_000,

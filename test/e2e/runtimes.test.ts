@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyServer } from '../helpers/key-server.js';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { resultRows, runCommand } from '../helpers/spawn.js';
+import { serveStatic, type StaticSite } from '../helpers/static-site.js';
 import { startWorker, type RunningWorker } from '../helpers/workerd.js';
 import { EXPECTED_ROWS, startScenarioServer, type ScenarioInput } from '../runtimes/fixtures.js';
 
@@ -114,44 +112,18 @@ describe('Bun', () => {
 });
 
 describe.runIf(chromiumAvailable())('Chromium', () => {
-  let pageServer: Server;
+  let site: StaticSite;
   let pageUrl = '';
 
   beforeAll(async () => {
-    const types: Record<string, string> = {
-      '.html': 'text/html',
-      '.js': 'text/javascript',
-      '.mjs': 'text/javascript',
-    };
-    const files: Record<string, string> = {
-      '/': 'test/runtimes/page.html',
-      '/scenario.mjs': 'test/runtimes/scenario.mjs',
-    };
-    pageServer = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      const allowed = [
-        '/dist/',
-        '/node_modules/jose/dist/webapi/',
-        '/node_modules/ky/distribution/',
-      ];
-      const file =
-        files[path] ??
-        (allowed.some((p) => path.startsWith(p)) && !path.includes('..')
-          ? path.slice(1)
-          : undefined);
-      if (file === undefined) return void res.writeHead(404).end();
-      try {
-        res
-          .writeHead(200, { 'content-type': types[extname(file) || '.html'] ?? 'text/plain' })
-          .end(readFileSync(join(root, file)));
-      } catch {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((done) => pageServer.listen(0, '127.0.0.1', done));
-    pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
+    site = await serveStatic(
+      root,
+      { '/': 'test/runtimes/page.html', '/scenario.mjs': 'test/runtimes/scenario.mjs' },
+      ['/dist/', '/node_modules/jose/dist/webapi/', '/node_modules/ky/distribution/'],
+    );
+    pageUrl = `${site.url}/`;
   });
-  afterAll(() => new Promise<void>((done) => pageServer.close(() => done())));
+  afterAll(() => site.close());
 
   it('runs the ESM build and the IIFE bundle on a page of another origin (CORS)', async () => {
     const browser = await launchChromium();

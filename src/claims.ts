@@ -1,6 +1,6 @@
-import type { JWTVerifyOptions } from 'jose';
 import { VerificationError } from './errors.js';
-import type { TokenPayload } from './token.js';
+import type { TokenHeader } from './token/header.js';
+import type { TokenPayload } from './token/compact.js';
 
 /** The claim rules of one verifier, already checked and in seconds. */
 export interface ClaimPolicy {
@@ -14,29 +14,60 @@ export interface ClaimPolicy {
   maxTokenAge?: number;
 }
 
-/** The policy as jose options; jose does the claim checks it knows. */
-export function toJoseOptions(policy: ClaimPolicy): JWTVerifyOptions {
-  const options: JWTVerifyOptions = {
-    algorithms: policy.algorithms,
-    clockTolerance: policy.leeway,
-    requiredClaims: policy.requiredClaims,
-  };
-  if (policy.issuer !== null) options.issuer = policy.issuer;
-  if (policy.audience !== null) options.audience = policy.audience;
-  if (policy.subject !== undefined) options.subject = policy.subject;
-  if (policy.typ !== undefined) options.typ = policy.typ;
-  if (policy.maxTokenAge !== undefined) options.maxTokenAge = policy.maxTokenAge;
-  return options;
-}
-
 const STRING_CLAIMS = ['iss', 'sub', 'jti'] as const;
 const TIME_CLAIMS = ['exp', 'nbf', 'iat'] as const;
 
 /**
- * RFC 7519 §4.1 types of the registered claims. jose checks them only when an option asks
- * for the claim; a token with `"iss": 42` or `"exp": 1e999` is refused here whatever the options.
+ * Every claim rule of a verifier, against the issuer's time `now` in whole seconds: RFC 7519
+ * §4.1 types, the header `typ`, required claims, `iss`, `sub`, `aud`, then the time rules.
+ * Each rule and its message lives here once.
  */
-export function assertClaimTypes(payload: TokenPayload): void {
+export function checkClaims(
+  payload: TokenPayload,
+  header: TokenHeader,
+  policy: ClaimPolicy,
+  now: number,
+): void {
+  assertClaimTypes(payload);
+  if (policy.typ !== undefined && !typMatches(header.typ, policy.typ)) throw mismatch('typ');
+  for (const claim of requiredOf(policy)) {
+    if (!Object.hasOwn(payload, claim)) {
+      throw new VerificationError(
+        'ERR_CLAIM_MISSING',
+        `The token has no "${claim}" claim, which is required.`,
+        { claim },
+      );
+    }
+  }
+  const { issuer, subject, audience } = policy;
+  if (issuer !== null && !oneOf(payload.iss, issuer)) throw mismatch('iss');
+  if (subject !== undefined && payload.sub !== subject) throw mismatch('sub');
+  if (audience !== null && !audienceMatches(payload.aud, audience)) throw mismatch('aud');
+  checkTimes(payload, policy, now);
+}
+
+// Presence is checked for what the options name, as jose orders it: iss, sub, aud, iat, then
+// requiredClaims. Kept per policy object, since it never changes.
+const requiredByPolicy = new WeakMap<ClaimPolicy, string[]>();
+function requiredOf(policy: ClaimPolicy): string[] {
+  let required = requiredByPolicy.get(policy);
+  if (required === undefined) {
+    const named: string[] = [];
+    if (policy.issuer !== null) named.push('iss');
+    if (policy.subject !== undefined) named.push('sub');
+    if (policy.audience !== null) named.push('aud');
+    if (policy.maxTokenAge !== undefined) named.push('iat');
+    required = [...new Set([...named, ...policy.requiredClaims])];
+    requiredByPolicy.set(policy, required);
+  }
+  return required;
+}
+
+/**
+ * RFC 7519 §4.1 types of the registered claims, whatever the options: a token with
+ * `"iss": 42` or `"exp": 1e999` is refused.
+ */
+function assertClaimTypes(payload: TokenPayload): void {
   for (const claim of STRING_CLAIMS) {
     if (payload[claim] !== undefined && typeof payload[claim] !== 'string')
       throw wrongType(claim, 'a string');
@@ -57,35 +88,23 @@ export function assertClaimTypes(payload: TokenPayload): void {
   }
 }
 
-function wrongType(claim: string, expected: string): VerificationError {
-  return new VerificationError('ERR_CLAIM_INVALID', `The "${claim}" claim must be ${expected}.`, {
-    claim,
-  });
-}
-
 /**
- * The time rules, against `now` in whole seconds (as jose counts): `exp`, `nbf`, `iat` not in
- * the future (which jose checks only with `maxTokenAge`), and `maxTokenAge`. Run after jose on
- * a full verify and alone on a memo hit, where the signature is already known good.
+ * The time rules, against `now` in whole seconds: `exp`, `nbf`, `iat` not in the future, and
+ * `maxTokenAge`. Run by every verify and alone on a memo hit, where the signature and the other
+ * claims are already known good: the same token gets the same refusal either way.
  */
-export function assertTimes(payload: TokenPayload, policy: ClaimPolicy, now: number): void {
+export function checkTimes(payload: TokenPayload, policy: ClaimPolicy, now: number): void {
   const { exp, nbf, iat } = payload;
   const { leeway } = policy;
   if (exp !== undefined && exp <= now - leeway) {
     throw new VerificationError(
       'ERR_TOKEN_EXPIRED',
       `The token expired ${ago(now - exp)} ago; get a fresh one.`,
-      {
-        claim: 'exp',
-      },
+      { claim: 'exp' },
     );
   }
-  if (nbf !== undefined && nbf > now + leeway) {
-    throw notYet('nbf', nbf - now);
-  }
-  if (iat !== undefined && iat > now + leeway) {
-    throw notYet('iat', iat - now);
-  }
+  if (nbf !== undefined && nbf > now + leeway) throw notYet('nbf', nbf - now);
+  if (iat !== undefined && iat > now + leeway) throw notYet('iat', iat - now);
   if (
     policy.maxTokenAge !== undefined &&
     iat !== undefined &&
@@ -97,6 +116,40 @@ export function assertTimes(payload: TokenPayload, policy: ClaimPolicy, now: num
       { claim: 'iat' },
     );
   }
+}
+
+/** Media types compare case-insensitively, with `application/` optional (RFC 7515 §4.1.9). */
+function typMatches(actual: unknown, expected: string): boolean {
+  return typeof actual === 'string' && normalizeTyp(actual) === normalizeTyp(expected);
+}
+
+function normalizeTyp(value: string): string {
+  const lower = value.toLowerCase();
+  return lower.includes('/') ? lower : `application/${lower}`;
+}
+
+function oneOf(value: unknown, accepted: string | string[]): boolean {
+  return typeof accepted === 'string' ? value === accepted : accepted.includes(value as string);
+}
+
+function audienceMatches(aud: TokenPayload['aud'], accepted: string | string[]): boolean {
+  if (typeof aud === 'string') return oneOf(aud, accepted);
+  return Array.isArray(aud) && aud.some((entry) => oneOf(entry, accepted));
+}
+
+function mismatch(claim: string): VerificationError {
+  const what = claim === 'typ' ? 'header "typ"' : `"${claim}" claim`;
+  return new VerificationError(
+    'ERR_CLAIM_INVALID',
+    `The token's ${what} does not match what this verifier expects.`,
+    { claim },
+  );
+}
+
+function wrongType(claim: string, expected: string): VerificationError {
+  return new VerificationError('ERR_CLAIM_INVALID', `The "${claim}" claim must be ${expected}.`, {
+    claim,
+  });
 }
 
 function notYet(claim: 'nbf' | 'iat', seconds: number): VerificationError {

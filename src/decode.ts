@@ -1,4 +1,5 @@
-import { parseToken, type TokenHeader, type TokenPayload } from './token.js';
+import { parseToken, type TokenPayload } from './token/compact.js';
+import type { TokenHeader } from './token/header.js';
 
 /** What {@link decode} returns: the parts of a token that has NOT been verified. */
 export interface DecodedToken {

@@ -7,7 +7,8 @@ export {
   type VerificationErrorOptions,
 } from './errors.js';
 export { decode, type DecodedToken } from './decode.js';
-export type { TokenHeader, TokenPayload } from './token.js';
+export type { TokenHeader } from './token/header.js';
+export type { TokenPayload } from './token/compact.js';
 export type { Duration } from './duration.js';
 export type { VerifierEvent } from './events.js';
 export { jwks } from './keys/jwks.js';
@@ -15,7 +16,7 @@ export { discovery } from './keys/discovery.js';
 export { pem, type PemOptions } from './keys/pem.js';
 export { localJwks } from './keys/local.js';
 export type { KeySource, RemoteSourceOptions } from './keys/source.js';
-export type { PublicJwk } from './keys/guard.js';
+export type { PublicJwk } from './jwk.js';
 export { memoryStore } from './stores/memory.js';
 export { webStorage, type WebStorageLike } from './stores/web-storage.js';
 export { kvStore, type KvLike } from './stores/kv.js';

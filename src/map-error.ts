@@ -1,104 +1,80 @@
-import { VerificationError, malformed } from './errors.js';
-
-interface JoseLikeError {
-  code?: unknown;
-  claim?: unknown;
-  reason?: unknown;
-  message?: unknown;
-}
+import { VerificationError } from './errors.js';
 
 /**
- * The one place where jose's errors (and stray platform errors) become our codes.
- * Claim errors keep only their message: jose attaches the claims to them, and those may
- * hold personal data that has no business in a log.
+ * The one place where outside errors become our codes: jose's and WebCrypto's (key import,
+ * signature check) and fetch's (key fetching). An error none of these explain is a bug and is
+ * rethrown as it is, never dressed up as a refusal of the token.
  */
-export function toVerificationError(error: unknown): VerificationError {
-  if (error instanceof VerificationError) return error;
-  const { code, claim, reason, message } = (error ?? {}) as JoseLikeError;
-  const text = typeof message === 'string' ? message : String(error);
-  switch (code) {
-    case 'ERR_JWS_INVALID':
-    case 'ERR_JWT_INVALID':
-      return malformed(`The token is malformed: ${text}.`, error);
-    case 'ERR_JOSE_ALG_NOT_ALLOWED':
-      return new VerificationError(
-        'ERR_ALG_NOT_ALLOWED',
-        'The token\'s "alg" is not in the allowed algorithms; `none` and HS* are never accepted.',
-        { cause: error },
-      );
-    case 'ERR_JOSE_NOT_SUPPORTED':
-      // jose says this for an unrecognised `crit` extension, and for an algorithm or curve
-      // the runtime's WebCrypto lacks (Ed25519 in older browsers).
-      return /extension|crit/i.test(text)
-        ? malformed(
-            `The token lists a critical header parameter tokenward does not understand: ${text}.`,
-            error,
-          )
-        : new VerificationError(
-            'ERR_ALG_NOT_ALLOWED',
-            `This runtime's WebCrypto cannot verify the token's algorithm: ${text}.`,
-            {
-              cause: error,
-            },
-          );
-    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-      return new VerificationError(
-        'ERR_SIGNATURE_INVALID',
-        'The token signature does not verify: it was altered or signed with another key.',
-        { cause: error },
-      );
-    case 'ERR_JWT_EXPIRED':
-      return claim === 'iat'
-        ? new VerificationError(
-            'ERR_CLAIM_INVALID',
-            'The token is older than maxTokenAge allows.',
-            { claim: 'iat' },
-          )
-        : new VerificationError('ERR_TOKEN_EXPIRED', 'The token has expired; get a fresh one.', {
-            claim: 'exp',
-          });
-    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      return fromClaimError(String(claim), String(reason));
-    case 'ERR_JWK_INVALID':
-    case 'ERR_JWKS_INVALID':
-      return new VerificationError('ERR_KEY_INVALID', `The key material is invalid: ${text}.`, {
-        cause: error,
-      });
-  }
-  if (error instanceof TypeError) {
-    // jose throws TypeError when a key does not suit the algorithm (type, curve, RSA size).
-    return new VerificationError('ERR_KEY_INVALID', `The key cannot verify this token: ${text}.`, {
-      cause: error,
-    });
-  }
+
+/** ERR_KEY_FETCH_FAILED with the URL and the reason, for every key source. */
+export function fetchFailed(url: string, reason: string, cause?: unknown): VerificationError {
+  // fetch() rejects with a TypeError when no answer could be read at all; only then can CORS
+  // (in a browser) be why. An HTTP status or a bad body has nothing to do with CORS.
+  const hint =
+    cause instanceof TypeError
+      ? 'Check the URL, that the server is up and (in a browser) its CORS headers.'
+      : 'Check the URL and the key server.';
   return new VerificationError(
-    'ERR_SIGNATURE_INVALID',
-    `The token could not be verified: ${text}.`,
-    { cause: error },
+    'ERR_KEY_FETCH_FAILED',
+    `Could not read keys from ${url}: ${reason}. ${hint}`,
+    {
+      cause,
+    },
   );
 }
 
-function fromClaimError(claim: string, reason: string): VerificationError {
-  if (reason === 'missing') {
+interface JoseLikeError {
+  code?: unknown;
+  name?: unknown;
+  message?: unknown;
+}
+
+/** A key that jose or WebCrypto would not import for `alg`. */
+export function keyImportFailed(error: unknown, alg: string): VerificationError {
+  if (error instanceof VerificationError) return error;
+  const { code, name, message } = (error ?? {}) as JoseLikeError;
+  const text = typeof message === 'string' ? message : String(error);
+  if (code === 'ERR_JOSE_NOT_SUPPORTED' || name === 'NotSupportedError') {
+    // An algorithm or curve this runtime's WebCrypto lacks (Ed25519 in older browsers).
     return new VerificationError(
-      'ERR_CLAIM_MISSING',
-      `The token has no "${claim}" claim, which is required.`,
-      { claim },
+      'ERR_ALG_NOT_ALLOWED',
+      `This runtime's WebCrypto cannot verify ${alg}: ${text}.`,
+      { cause: error },
     );
   }
-  if ((claim === 'nbf' || claim === 'iat') && reason === 'check_failed') {
+  // jose: TypeError for a key that does not suit the algorithm, ERR_JWK_INVALID for bad
+  // members; WebCrypto: DataError for key data it cannot parse (an EC point off its curve).
+  if (
+    error instanceof TypeError ||
+    code === 'ERR_JWK_INVALID' ||
+    name === 'DataError' ||
+    name === 'InvalidAccessError'
+  ) {
     return new VerificationError(
-      'ERR_TOKEN_NOT_YET_VALID',
-      `The token's "${claim}" is in the future. If clocks differ, set leeway or clockSkew.`,
-      { claim },
+      'ERR_KEY_INVALID',
+      `The key cannot verify ${alg} tokens: ${text}.`,
+      {
+        cause: error,
+      },
     );
   }
-  const what = claim === 'typ' ? 'header "typ"' : `"${claim}" claim`;
+  throw error;
+}
+
+/**
+ * A WebCrypto verify that threw rather than answering false. OperationError and DataError are
+ * about the signature bytes (the platform could not even check them): the token is refused.
+ */
+export function signatureCheckFailed(error: unknown): VerificationError {
+  const { name } = (error ?? {}) as JoseLikeError;
+  if (name === 'OperationError' || name === 'DataError') return invalidSignature(error);
+  throw error;
+}
+
+export function invalidSignature(cause?: unknown): VerificationError {
   return new VerificationError(
-    'ERR_CLAIM_INVALID',
-    reason === 'invalid'
-      ? `The token's ${what} has the wrong type.`
-      : `The token's ${what} does not match what this verifier expects.`,
-    { claim },
+    'ERR_SIGNATURE_INVALID',
+    'The token signature does not verify: it was altered or signed with another key.',
+    cause === undefined ? {} : { cause },
   );
 }

@@ -1,16 +1,22 @@
-import { jwtVerify, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
-import { assertClaimTypes, assertTimes, toJoseOptions } from './claims.js';
+import { checkClaims, checkTimes } from './claims.js';
+import { issuerClock } from './clock.js';
 import { VerificationError } from './errors.js';
-import { candidateKeys, importPublicKey } from './keys/select.js';
-import { createKeyCache, type KeyCache } from './keys/key-cache.js';
-import type { PublicJwk } from './keys/guard.js';
-import { toVerificationError } from './map-error.js';
+import type { EmitEvent } from './events.js';
+import { createKeyCache } from './keys/key-cache.js';
+import type { PreparedKey } from './keys/prepared-key.js';
+import { keyResolver, type AlgorithmCheck } from './keys/resolver.js';
+import { invalidSignature, signatureCheckFailed } from './map-error.js';
 import { createMemo } from './memo.js';
 import { resolveOptions, type VerifierOptions } from './options.js';
-import { assertCompactShape, assertHeader, type TokenHeader, type TokenPayload } from './token.js';
-import { issuerClock } from './clock.js';
-import type { EmitEvent } from './events.js';
-import type { StoredKeySet } from './stores/types.js';
+import { verifySignature } from './signature/verify.js';
+import {
+  decodeToken,
+  deepFreeze,
+  parsePayload,
+  type DecodedToken,
+  type TokenPayload,
+} from './token/compact.js';
+import type { TokenHeader } from './token/header.js';
 
 /** A token that passed every check. Frozen when the memo keeps it, since repeats then share it. */
 export interface VerifiedToken {
@@ -29,12 +35,9 @@ export interface Verifier {
   clear(): Promise<void>;
 }
 
-// A token without `kid` may match several keys; each costs a signature check, so cap them.
-const MAX_CANDIDATE_KEYS = 8;
-
 /**
  * Creates a verifier: fetches and caches the issuer's public keys, verifies the signature
- * with WebCrypto through jose, checks the claims, and remembers tokens it has verified.
+ * with WebCrypto, checks the claims, and remembers tokens it has verified.
  *
  * Security: `issuer` and `audience` must be given (or `null` to opt out, explicitly);
  * `exp` is required by default; `none` and HS* are refused.
@@ -55,18 +58,22 @@ export function createVerifier(options: VerifierOptions): Verifier {
 /** @internal What verifiers built on the core one (ID tokens) may add. */
 export interface VerifierExtension {
   /** Sees the token's `alg` and the key set (with its discovery metadata) before key selection; throws to refuse. */
-  checkAlgorithm?: (alg: string, set: StoredKeySet) => void;
+  checkAlgorithm?: AlgorithmCheck;
 }
 
 /** @internal The core verifier with what extensions need: issuer time, leeway, and the event sink. */
 export interface CoreVerifier extends Verifier {
   issuerNow(): number;
   readonly leeway: number;
+  /** Reports a refusal (event `token:rejected`) and returns it; anything else is rethrown. */
   refuse(error: unknown): VerificationError;
   readonly emit: EmitEvent;
 }
 
-/** @internal */
+/**
+ * @internal The verify pipeline, top to bottom: memo hit → decode once → algorithm → keys
+ * (resolved before the check) → signature → claims → remember.
+ */
 export function createCoreVerifier(
   options: VerifierOptions,
   extension: VerifierExtension = {},
@@ -82,8 +89,9 @@ export function createCoreVerifier(
   } = resolveOptions(options);
   const issuer = issuerClock(clock, clockSkew, emit);
   const memo = memoMax > 0 ? createMemo<VerifiedToken>(memoMax) : undefined;
+  const allowed = new Set(policy.algorithms);
   let keySetGeneration = 0;
-  const keys: KeyCache = createKeyCache({
+  const keys = createKeyCache({
     source,
     store,
     clock,
@@ -94,123 +102,65 @@ export function createCoreVerifier(
       memo?.clear();
     },
   });
-  const joseOptions = toJoseOptions(policy);
+  const resolver = keyResolver(keys, source.id, extension.checkAlgorithm);
 
+  // A refusal is reported and returned; anything that is not one is a bug, rethrown as it is.
   const refuse = (error: unknown): VerificationError => {
-    const refusal = toVerificationError(error);
+    if (!(error instanceof VerificationError)) throw error;
     emit(
-      refusal.claim === undefined
-        ? { type: 'token:rejected', code: refusal.code }
-        : { type: 'token:rejected', code: refusal.code, claim: refusal.claim },
+      error.claim === undefined
+        ? { type: 'token:rejected', code: error.code }
+        : { type: 'token:rejected', code: error.code, claim: error.claim },
     );
-    return refusal;
+    return error;
   };
 
-  // Keys in `set` for this header, after any extension's say on the algorithm.
-  const candidatesIn = (set: StoredKeySet, header: TokenHeader): PublicJwk[] => {
-    extension.checkAlgorithm?.(header.alg, set);
-    return candidateKeys(set, header);
+  const verifyFully = async (token: string): Promise<VerifiedToken> => {
+    const decoded = decodeToken(token);
+    const { header } = decoded;
+    if (!allowed.has(header.alg)) throw algorithmNotAllowed(header.alg);
+    const found = resolver.keysFor(header);
+    const candidates = Array.isArray(found) ? found : await found;
+    // After the keys: a key fetch may have just taught the clock the issuer's time ('auto').
+    const now = issuer.now();
+    await checkSignature(candidates, decoded);
+    const payload = parsePayload(decoded.payloadBytes);
+    checkClaims(payload, header, policy, Math.floor(now / 1000));
+    return { payload, header, token };
   };
 
-  const keysFor = async (header: TokenHeader): Promise<PublicJwk[]> => {
-    let set = await keys.current();
-    let found = candidatesIn(set, header);
-    if (found.length === 0) {
-      const refetched = await keys.refetchForUnknownKid();
-      if (refetched !== undefined) {
-        set = refetched;
-        found = candidatesIn(set, header);
-      }
-    }
-    if (found.length > 0) return found.slice(0, MAX_CANDIDATE_KEYS);
-    const kid = header.kid === undefined ? 'no kid' : `kid ${JSON.stringify(header.kid)}`;
-    const refusedBecause = header.kid === undefined ? undefined : set.refused[header.kid];
-    if (refusedBecause !== undefined) {
-      throw new VerificationError(
-        'ERR_KEY_INVALID',
-        `The key with ${kid} is refused: ${refusedBecause}.`,
-      );
-    }
-    throw new VerificationError(
-      'ERR_KEY_NOT_FOUND',
-      `No key from ${source.id} matches the token (${kid}, alg ${header.alg}), even after a refetch. ` +
-        'The token may come from another issuer or a key that was rotated out.',
-    );
-  };
-
-  const verifyFully = async (token: unknown): Promise<VerifiedToken> => {
-    assertCompactShape(token);
-    const generation = keySetGeneration;
-    let now = issuer.now();
-    const verifyOptions: JWTVerifyOptions = { ...joseOptions, currentDate: new Date(now) };
-    let others: PublicJwk[] = [];
-    let alg = '';
-    let result: JWTVerifyResult;
-    try {
-      result = await jwtVerify(
-        token,
-        (header) => {
-          assertHeader(header);
-          const use = ([first, ...rest]: PublicJwk[]) => {
-            others = rest;
-            alg = header.alg;
-            // A key fetch may have just taught the clock the issuer's time (clockSkew: 'auto');
-            // jose reads currentDate when it checks the claims, after the key is resolved.
-            now = issuer.now();
-            verifyOptions.currentDate = new Date(now);
-            return importPublicKey(first!, header.alg);
-          };
-          // Hot path: a fresh set in memory and a matching key, without waiting on a promise.
-          const fresh = keys.fresh();
-          const found = fresh === undefined ? [] : candidatesIn(fresh, header);
-          return found.length > 0
-            ? use(found.slice(0, MAX_CANDIDATE_KEYS))
-            : keysFor(header).then(use);
-        },
-        verifyOptions,
-      );
-    } catch (error) {
-      if (
-        (error as { code?: unknown })?.code !== 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ||
-        others.length === 0
-      )
-        throw error;
-      result = await verifyWithOthers(token, others, alg, verifyOptions, error);
-    }
-    const payload = result.payload as TokenPayload;
-    assertClaimTypes(payload);
-    assertTimes(payload, policy, Math.floor(now / 1000));
-    const verified: VerifiedToken = {
-      payload,
-      header: result.protectedHeader as TokenHeader,
-      token,
-    };
+  const remember = (token: string, generation: number, verified: VerifiedToken) => {
     // Frozen only when remembered: then every caller of verify(token) shares this object.
     if (memo !== undefined && generation === keySetGeneration)
       memo.set(token, deepFreeze(verified));
     return verified;
   };
 
+  const recheck = (token: string, hit: VerifiedToken): Promise<VerifiedToken> => {
+    try {
+      // The signature and claims were checked already; time moves on, so the times are not.
+      checkTimes(hit.payload, policy, Math.floor(issuer.now() / 1000));
+      return Promise.resolve(hit);
+    } catch (error) {
+      memo!.delete(token);
+      return Promise.reject(refuse(error));
+    }
+  };
+
   return {
     verify(token) {
+      // A remembered token is vouched for only while the key set that verified it is
+      // servable: once it goes stale, the next verify refetches, so a rotated-out key stops.
       const hit = memo !== undefined && typeof token === 'string' ? memo.get(token) : undefined;
-      if (hit === undefined)
-        return verifyFully(token).catch((error: unknown) => Promise.reject(refuse(error)));
-      try {
-        // The signature and claims were checked already; time moves on, so the times are not.
-        assertTimes(hit.payload, policy, Math.floor(issuer.now() / 1000));
-        return Promise.resolve(hit);
-      } catch (error) {
-        memo!.delete(token);
-        return Promise.reject(refuse(error));
-      }
+      if (hit !== undefined && keys.servable()) return recheck(token, hit);
+      const generation = keySetGeneration;
+      return verifyFully(token).then(
+        (verified) => remember(token, generation, verified),
+        (error: unknown) => Promise.reject(refuse(error)),
+      );
     },
     async hydrate() {
-      try {
-        await keys.current();
-      } catch (error) {
-        throw toVerificationError(error);
-      }
+      await keys.current();
     },
     async clear() {
       memo?.clear();
@@ -224,30 +174,24 @@ export function createCoreVerifier(
   };
 }
 
-async function verifyWithOthers(
-  token: string,
-  others: PublicJwk[],
-  alg: string,
-  options: JWTVerifyOptions,
-  firstError: unknown,
-): Promise<JWTVerifyResult> {
-  let lastError = firstError;
-  for (const jwk of others) {
+/** Tries each candidate key; the first that verifies wins (a kid-less token may name none). */
+async function checkSignature(candidates: PreparedKey[], decoded: DecodedToken): Promise<void> {
+  for (const key of candidates) {
+    let verified: boolean;
     try {
-      return await jwtVerify(token, await importPublicKey(jwk, alg), options);
+      verified = await verifySignature(key, decoded.signingInput, decoded.signature);
     } catch (error) {
-      if ((error as { code?: unknown })?.code !== 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')
-        throw error;
-      lastError = error;
+      throw signatureCheckFailed(error);
     }
+    if (verified) return;
   }
-  throw lastError;
+  throw invalidSignature();
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
-  }
-  return value;
+function algorithmNotAllowed(alg: string): VerificationError {
+  const shown = alg.length > 32 ? `${alg.slice(0, 32)}…` : alg;
+  return new VerificationError(
+    'ERR_ALG_NOT_ALLOWED',
+    `The token's "alg" (${JSON.stringify(shown)}) is not in the allowed algorithms; \`none\` and HS* are never accepted.`,
+  );
 }

@@ -4,7 +4,7 @@ import { discovery } from '../keys/discovery.js';
 import type { KeySource } from '../keys/source.js';
 import type { KeyStore } from '../stores/types.js';
 import type { VerifierEvent } from '../events.js';
-import type { TokenPayload } from '../token.js';
+import type { TokenPayload } from '../token/compact.js';
 import { createCoreVerifier, type VerifiedToken } from '../verifier.js';
 import { constantTimeEqual, tokenHash } from './token-hash.js';
 

@@ -1,20 +1,16 @@
 import { VerificationError } from '../errors.js';
-import {
-  fetchKeyDocument,
-  fetchFailed,
-  parseJsonDocument,
-  type FetchPolicy,
-} from '../http/fetch-keys.js';
-import { loadJwks } from './jwks.js';
+import { fetchFailed } from '../map-error.js';
+import { JWKS_ACCEPT, parseJsonDocument } from './jwks.js';
 import {
   LOADER,
   remotePolicy,
   toUrl,
   type KeySource,
-  type LoadRequest,
-  type LoadResult,
+  type ReadDocument,
+  type RemoteKeys,
   type RemoteSourceOptions,
 } from './source.js';
+import type { SourceMeta } from '../stores/types.js';
 
 /**
  * Keys found through OpenID Connect discovery: `{issuer}/.well-known/openid-configuration`
@@ -30,30 +26,21 @@ export function discovery(issuerUrl: string, options: RemoteSourceOptions = {}):
     throw new TypeError('discovery(issuerUrl) needs the issuer URL as a string');
   const issuer = issuerUrl;
   const documentUrl = `${toUrl(issuer, 'discovery()').href.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  const remote = remotePolicy(options, 'discovery()');
-  return {
-    kind: 'discovery',
-    id: `discovery:${issuer}`,
-    issuer,
-    [LOADER]: {
-      remote,
-      load: (request) => loadDiscovered(issuer, documentUrl, remote.fetch, request),
-    },
+  const remote: RemoteKeys = {
+    ...remotePolicy(options, 'discovery()'),
+    accept: JWKS_ACCEPT,
+    locate: (read) => locateKeys(issuer, documentUrl, read),
+    parse: async (response, from) => parseJsonDocument(response, from).keys,
   };
+  return { kind: 'discovery', id: `discovery:${issuer}`, issuer, [LOADER]: { remote } };
 }
 
-async function loadDiscovered(
+async function locateKeys(
   issuer: string,
   documentUrl: string,
-  policy: FetchPolicy,
-  request: LoadRequest,
-): Promise<LoadResult> {
-  const response = await fetchKeyDocument(
-    { url: documentUrl, accept: 'application/json', bypassCache: request.bypassCache },
-    policy,
-    request.now,
-  );
-  const document = parseJsonDocument(response, documentUrl);
+  read: ReadDocument,
+): Promise<{ url: string; meta: SourceMeta }> {
+  const document = parseJsonDocument(await read(documentUrl, 'application/json'), documentUrl);
   if (document.issuer !== issuer) {
     throw new VerificationError(
       'ERR_KEY_INVALID',
@@ -61,15 +48,12 @@ async function loadDiscovered(
         'Pass the issuer exactly as the provider spells it (trailing slash included).',
     );
   }
-  const jwksUri = jwksUriOf(document, issuer, documentUrl);
-  const result = await loadJwks(jwksUri, policy, request);
-  if (result.notModified) return result;
   const algs = document.id_token_signing_alg_values_supported;
-  const meta =
+  const meta: SourceMeta =
     Array.isArray(algs) && algs.every((a) => typeof a === 'string')
       ? { issuer, idTokenSigningAlgs: algs }
       : { issuer };
-  return { ...result, meta };
+  return { url: jwksUriOf(document, issuer, documentUrl), meta };
 }
 
 function jwksUriOf(document: Record<string, unknown>, issuer: string, documentUrl: string): string {

@@ -1,19 +1,8 @@
 import { base64url } from 'jose';
 import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../errors.js';
+import type { PublicJwk } from '../jwk.js';
 
-/** A public JSON Web Key that passed {@link screenKeySet}. */
-export interface PublicJwk {
-  kty: 'RSA' | 'EC' | 'OKP';
-  kid?: string;
-  alg?: string;
-  use?: string;
-  key_ops?: string[];
-  crv?: string;
-  n?: string;
-  e?: string;
-  x?: string;
-  y?: string;
-}
+export type { PublicJwk };
 
 /** Keys usable for verification, and the `kid`s of keys refused for a reason worth telling. */
 export interface ScreenedKeys {
@@ -40,7 +29,8 @@ function invalid(message: string): VerificationError {
 export function screenKeySet(entries: unknown, where: string): ScreenedKeys {
   if (!Array.isArray(entries)) throw invalid(`${where} is not a JWK Set: "keys" must be an array.`);
   const keys: PublicJwk[] = [];
-  const refused: Record<string, string> = {};
+  // Null prototype: a kid such as "__proto__" is data here, never an object member.
+  const refused: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const entry of entries) {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       throw invalid(`${where} holds an entry that is not a JSON object.`);
@@ -60,6 +50,11 @@ export function screenKeySet(entries: unknown, where: string): ScreenedKeys {
     keys.push(jwk as unknown as PublicJwk);
   }
   return { keys, refused };
+}
+
+/** Why the key with this `kid` was left out of the set, if it was (own members only). */
+export function refusalOf(set: ScreenedKeys, kid: string | undefined): string | undefined {
+  return kid !== undefined && Object.hasOwn(set.refused, kid) ? set.refused[kid] : undefined;
 }
 
 /** Throws ERR_KEY_INVALID for private or symmetric JWK material. */

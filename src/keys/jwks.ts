@@ -1,19 +1,20 @@
-import { fetchKeyDocument, parseJsonDocument } from '../http/fetch-keys.js';
+import { fetchFailed } from '../map-error.js';
 import {
   LOADER,
   remotePolicy,
   toUrl,
   type KeySource,
-  type LoadRequest,
-  type LoadResult,
+  type RemoteKeys,
   type RemoteSourceOptions,
 } from './source.js';
+import type { KeyResponse } from './transport.js';
 
 /** Media types a JWK Set is served as (RFC 7517 §8.5; plain JSON in practice). */
 export const JWKS_ACCEPT = 'application/jwk-set+json, application/json;q=0.9';
 
 /**
- * Keys from a remote JSON Web Key Set (RFC 7517), fetched with ky and cached.
+ * Keys from a remote JSON Web Key Set (RFC 7517), fetched with the platform `fetch` (or the
+ * `fetch` / `ky` option) and cached.
  *
  * @example
  * const verifier = createVerifier({
@@ -24,33 +25,29 @@ export const JWKS_ACCEPT = 'application/jwk-set+json, application/json;q=0.9';
  */
 export function jwks(url: string | URL, options: RemoteSourceOptions = {}): KeySource {
   const target = toUrl(url, 'jwks()').href;
-  const remote = remotePolicy(options, 'jwks()');
-  return {
-    kind: 'jwks',
-    id: `jwks:${target}`,
-    [LOADER]: { remote, load: (request) => loadJwks(target, remote.fetch, request) },
+  const remote: RemoteKeys = {
+    ...remotePolicy(options, 'jwks()'),
+    accept: JWKS_ACCEPT,
+    locate: async () => ({ url: target }),
+    parse: async (response, from) => parseJsonDocument(response, from).keys,
   };
+  return { kind: 'jwks', id: `jwks:${target}`, [LOADER]: { remote } };
 }
 
-/** Fetches and parses one JWK Set; shared with `discovery()`. */
-export async function loadJwks(
-  url: string,
-  policy: Parameters<typeof fetchKeyDocument>[1],
-  request: LoadRequest,
-): Promise<LoadResult> {
-  const response = await fetchKeyDocument(
-    { url, accept: JWKS_ACCEPT, etag: request.etag, bypassCache: request.bypassCache },
-    policy,
-    request.now,
-  );
-  if (response.date !== undefined)
-    request.onDate?.(response.date, response.sentAt, response.receivedAt);
-  if (response.notModified) return { notModified: true, maxAgeSeconds: response.maxAge };
-  const document = parseJsonDocument(response, url);
-  return {
-    notModified: false,
-    keys: document.keys,
-    maxAgeSeconds: response.maxAge,
-    etag: response.etag,
-  };
+/** Parses a JSON key document (JWKS or discovery); anything else is a failed fetch. */
+export function parseJsonDocument(response: KeyResponse, url: string): Record<string, unknown> {
+  const type = response.contentType.split(';')[0]!.trim();
+  if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
+    throw fetchFailed(url, `the answer is ${type}, not JSON`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(response.body);
+  } catch (cause) {
+    throw fetchFailed(url, 'the answer is not valid JSON', cause);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw fetchFailed(url, 'the answer is not a JSON object');
+  }
+  return value as Record<string, unknown>;
 }

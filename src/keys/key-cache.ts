@@ -1,19 +1,23 @@
 import { VerificationError } from '../errors.js';
 import type { EmitEvent } from '../events.js';
-import { fetchFailed } from '../http/fetch-keys.js';
+import { fetchFailed } from '../map-error.js';
 import type { KeyStore, StoredKeySet } from '../stores/types.js';
-import { readStoredKeySet } from '../stores/validate.js';
+import { freshUntil, isFresh, isServableStale, mayRefetch } from './freshness.js';
 import { screenKeySet } from './guard.js';
-import { LOADER, type KeySource, type LoadRequest, type LoadResult } from './source.js';
+import { LOADER, type KeySource, type RemoteKeys } from './source.js';
+import { readStoredKeySet } from './stored-entry.js';
+import { fetchDocument, type KeyResponse } from './transport.js';
 
 /** The key set one verifier holds for one source, with the rules for refreshing it. */
 export interface KeyCache {
-  /** A usable set: fresh, or stale within `maxStale` while the key server fails. */
-  current(): Promise<StoredKeySet>;
   /** The set, if it is in memory and fresh: lets the hot path skip a promise. */
   fresh(): StoredKeySet | undefined;
+  /** A usable set: fresh, or stale within `maxStale` while the key server fails. */
+  current(): Promise<StoredKeySet>;
   /** Refetches for an unknown `kid`, or returns undefined inside the cooldown. */
   refetchForUnknownKid(): Promise<StoredKeySet | undefined>;
+  /** Whether the set in memory may vouch for a token now: fresh, or stale during an outage. */
+  servable(): boolean;
   clear(): Promise<void>;
 }
 
@@ -24,57 +28,44 @@ export interface KeyCacheOptions {
   emit: EmitEvent;
   /** Called when the set's keys change, so remembered tokens are forgotten. */
   onChange: () => void;
-  onDate?: LoadRequest['onDate'];
+  /** Told of every key-server answer with a `Date` header (clock-skew estimates). */
+  onDate?: ((date: string, sentAt: number, receivedAt: number) => void) | undefined;
 }
+
+type FetchReason = 'cold' | 'expired' | 'unknown-kid';
 
 // Extra wait on another request's fetch beyond its own deadline before fetching alone.
 const SHARED_FETCH_GRACE_MS = 500;
 
 export function createKeyCache(options: KeyCacheOptions): KeyCache {
-  return options.source[LOADER].remote === undefined
-    ? inlineKeyCache(options)
-    : remoteKeyCache(options);
+  const loader = options.source[LOADER];
+  return loader.remote === undefined
+    ? inlineKeyCache(loader.inline, options)
+    : remoteKeyCache(loader.remote, options);
 }
 
-function toEntry(
-  result: LoadResult & { notModified: false },
-  where: string,
-  now: number,
-  freshMs: number,
-): StoredKeySet {
-  const { keys, refused } = screenKeySet(result.keys, where);
-  const entry: StoredKeySet = { v: 1, keys, refused, fetchedAt: now, freshUntil: now + freshMs };
-  if (result.etag !== undefined) entry.etag = result.etag;
-  if (result.meta !== undefined) entry.meta = result.meta;
-  return entry;
-}
-
-function inlineKeyCache({ source, clock, onDate }: KeyCacheOptions): KeyCache {
+function inlineKeyCache(load: () => Promise<unknown>, { source }: KeyCacheOptions): KeyCache {
   let loaded: Promise<StoredKeySet> | undefined;
   let ready: StoredKeySet | undefined;
-  const load = async (): Promise<StoredKeySet> => {
-    const result = await source[LOADER].load({ bypassCache: false, now: clock, onDate });
-    if (result.notModified) throw new Error('inline keys cannot be "not modified"');
-    return (ready = toEntry(result, 'The inline key set', 0, Number.POSITIVE_INFINITY));
-  };
+  const where = source.kind === 'pem' ? 'The PEM key' : 'The inline key set';
+  const current = (): Promise<StoredKeySet> =>
+    (loaded ??= load().then((entries) => {
+      const { keys, refused } = screenKeySet(entries, where);
+      return (ready = { v: 1, keys, refused, fetchedAt: 0, freshUntil: Number.POSITIVE_INFINITY });
+    }));
   return {
-    current: () => (loaded ??= load()),
     fresh: () => ready,
+    current,
     refetchForUnknownKid: async () => undefined,
+    servable: () => true,
     clear: async () => undefined,
   };
 }
 
-function remoteKeyCache({
-  source,
-  store,
-  clock,
-  emit,
-  onChange,
-  onDate,
-}: KeyCacheOptions): KeyCache {
-  const loader = source[LOADER];
-  const { fetch: fetchPolicy, cache: policy } = loader.remote!;
+function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache {
+  const { source, clock, emit, onChange } = options;
+  const { cache: policy, fetch: fetchPolicy } = remote;
+  const store = boundedStore(options.store, source.id, fetchPolicy.timeoutMs);
   let entry: StoredKeySet | undefined;
   let storeRead: Promise<void> | undefined;
   let inflight: Promise<StoredKeySet> | undefined;
@@ -82,63 +73,63 @@ function remoteKeyCache({
   let lastFailed = false;
 
   const readStore = async (): Promise<void> => {
-    try {
-      entry ??= readStoredKeySet(await store.get(source.id));
-    } catch {
-      // An unreadable store is an empty store.
-    }
+    entry ??= readStoredKeySet(await store.get());
   };
 
-  const save = async (value: StoredKeySet): Promise<void> => {
-    try {
-      await store.set(source.id, value);
-    } catch {
-      // The in-memory copy still serves; a store is an optimisation.
-    }
+  const read = async (
+    url: string,
+    accept: string,
+    etag: string | undefined,
+    bypassCache: boolean,
+  ): Promise<KeyResponse> => {
+    const response = await fetchDocument({ url, accept, etag, bypassCache }, fetchPolicy, clock);
+    if (response.date !== undefined)
+      options.onDate?.(response.date, response.sentAt, response.receivedAt);
+    return response;
   };
 
-  const fetchOnce = async (reason: 'cold' | 'expired' | 'unknown-kid'): Promise<StoredKeySet> => {
+  const load = async (held: StoredKeySet | undefined, reason: FetchReason) => {
+    const bypassCache = reason === 'unknown-kid';
+    const { url, meta } = await remote.locate((at, accept) =>
+      read(at, accept, undefined, bypassCache),
+    );
+    const response = await read(url, remote.accept, held?.etag, bypassCache);
+    const now = clock();
+    const until = freshUntil(now, response.maxAge, policy);
+    if (response.notModified) return { ...held!, fetchedAt: now, freshUntil: until };
+    const { keys, refused } = screenKeySet(
+      await remote.parse(response, url),
+      `The key set from ${url}`,
+    );
+    const next: StoredKeySet = { v: 1, keys, refused, fetchedAt: now, freshUntil: until };
+    if (response.etag !== undefined) next.etag = response.etag;
+    if (meta !== undefined) next.meta = meta;
+    if (held !== undefined && JSON.stringify(held.keys) !== JSON.stringify(keys)) onChange();
+    return next;
+  };
+
+  const fetchOnce = async (reason: FetchReason): Promise<StoredKeySet> => {
     lastAttempt = clock();
     emit({ type: 'keys:fetch', source: source.id, reason });
-    const held = entry;
     try {
-      const result = await loader.load({
-        etag: held?.etag,
-        bypassCache: reason === 'unknown-kid',
-        now: clock,
-        onDate,
-      });
-      const now = clock();
-      const freshMs =
-        result.maxAgeSeconds === undefined ? policy.maxAgeMs : result.maxAgeSeconds * 1000;
-      let next: StoredKeySet;
-      if (result.notModified) {
-        if (held === undefined)
-          throw fetchFailed(source.id, 'the key server answered 304 to an unconditional request');
-        next = { ...held, fetchedAt: now, freshUntil: now + freshMs };
-      } else {
-        next = toEntry(result, `The key set from ${source.id}`, now, freshMs);
-        if (held !== undefined && JSON.stringify(held.keys) !== JSON.stringify(next.keys))
-          onChange();
-      }
-      entry = next;
+      entry = await load(entry, reason);
       lastFailed = false;
-      await save(next);
-      return next;
+      store.set(entry); // not awaited: a slow store never delays the answer
+      return entry;
     } catch (error) {
       lastFailed = true;
       const failure =
         error instanceof VerificationError ? error : fetchFailed(source.id, String(error), error);
       emit({ type: 'keys:error', source: source.id, error: failure });
-      const stale = usableStale();
+      const stale = staleIfError();
       if (stale !== undefined) return stale;
       throw failure;
     }
   };
 
-  const usableStale = (): StoredKeySet | undefined => {
+  const staleIfError = (): StoredKeySet | undefined => {
     const now = clock();
-    if (entry === undefined || now > entry.freshUntil + policy.maxStaleMs) return undefined;
+    if (!isServableStale(entry, now, policy)) return undefined;
     emit({
       type: 'keys:stale',
       source: source.id,
@@ -149,7 +140,7 @@ function remoteKeyCache({
 
   // Single flight: concurrent callers share one fetch. In Cloudflare Workers a request may not
   // await I/O begun by another request, so the wait is bounded and then the caller fetches alone.
-  const refresh = (reason: 'cold' | 'expired' | 'unknown-kid'): Promise<StoredKeySet> => {
+  const refresh = (reason: FetchReason): Promise<StoredKeySet> => {
     if (inflight !== undefined) return waitOn(inflight, reason);
     const attempt = fetchOnce(reason);
     inflight = attempt;
@@ -160,58 +151,77 @@ function remoteKeyCache({
     return attempt;
   };
 
-  const waitOn = (
-    shared: Promise<StoredKeySet>,
-    reason: 'cold' | 'expired' | 'unknown-kid',
-  ): Promise<StoredKeySet> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), fetchPolicy.timeoutMs + SHARED_FETCH_GRACE_MS);
-    });
-    return Promise.race([shared, timedOut])
-      .then(
-        (won) => (won === 'timeout' ? fetchOnce(reason) : won),
-        (error: unknown) => Promise.reject(error),
-      )
-      .finally(() => clearTimeout(timer));
-  };
+  const waitOn = (shared: Promise<StoredKeySet>, reason: FetchReason): Promise<StoredKeySet> =>
+    withDeadline(shared, fetchPolicy.timeoutMs + SHARED_FETCH_GRACE_MS).then((won) =>
+      won === TIMED_OUT ? fetchOnce(reason) : won,
+    );
 
   return {
     fresh() {
-      if (entry === undefined || clock() >= entry.freshUntil) return undefined;
+      if (!isFresh(entry, clock())) return undefined;
       emit({ type: 'keys:cache-hit', source: source.id });
       return entry;
     },
     async current() {
       await (storeRead ??= readStore());
       const now = clock();
-      if (entry !== undefined && now < entry.freshUntil) {
+      if (isFresh(entry, now)) {
         emit({ type: 'keys:cache-hit', source: source.id });
         return entry;
       }
       // While the key server keeps failing, ask it at most once per cooldown and serve stale.
-      if (entry !== undefined && lastFailed && now - lastAttempt < policy.cooldownMs) {
-        const stale = usableStale();
+      if (lastFailed && !mayRefetch(undefined, lastAttempt, now, policy)) {
+        const stale = staleIfError();
         if (stale !== undefined) return stale;
       }
       return refresh(entry === undefined ? 'cold' : 'expired');
     },
     async refetchForUnknownKid() {
       await (storeRead ??= readStore());
-      const last = Math.max(lastAttempt, entry?.fetchedAt ?? Number.NEGATIVE_INFINITY);
-      if (clock() - last < policy.cooldownMs) return undefined;
-      return refresh('unknown-kid');
+      return mayRefetch(entry, lastAttempt, clock(), policy) ? refresh('unknown-kid') : undefined;
+    },
+    servable() {
+      const now = clock();
+      return isFresh(entry, now) || (lastFailed && isServableStale(entry, now, policy));
     },
     async clear() {
       entry = undefined;
       storeRead = Promise.resolve();
       lastAttempt = Number.NEGATIVE_INFINITY;
       lastFailed = false;
-      try {
-        await store.delete(source.id);
-      } catch {
-        // Nothing to forget in an unreadable store.
-      }
+      await store.delete();
     },
+  };
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** Settles with `promise`, or with TIMED_OUT after `ms`; the timer never outlives the race. */
+function withDeadline<T>(promise: PromiseLike<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, ms, TIMED_OUT);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The store, for one source, with every call bounded by the source's timeout: a store that
+ * throws, or never answers, is a miss, so it can slow a verify by at most `timeout` and never
+ * hang it. Writes are fire-and-forget for the same reason.
+ */
+function boundedStore(store: KeyStore, id: string, timeoutMs: number) {
+  const call = async (run: () => unknown): Promise<unknown> => {
+    try {
+      const result = await withDeadline(Promise.resolve().then(run), timeoutMs);
+      return result === TIMED_OUT ? undefined : result;
+    } catch {
+      return undefined; // an unreadable store is an empty store
+    }
+  };
+  return {
+    get: () => call(() => store.get(id)),
+    set: (value: StoredKeySet) => void call(() => store.set(id, value)),
+    delete: () => call(() => store.delete(id)).then(() => undefined),
   };
 }

@@ -1,6 +1,6 @@
 import { VerificationError } from '../errors.js';
 import { screenKeySet } from './guard.js';
-import { LOADER, type KeySource, type LoadResult } from './source.js';
+import { LOADER, type KeySource } from './source.js';
 
 /**
  * Keys given inline: a JWK Set or one JWK. Private and symmetric keys are refused at once
@@ -23,11 +23,6 @@ export function localJwks(jwkSetOrJwk: { keys: unknown[] } | JsonWebKey): KeySou
   const entries = 'keys' in jwkSetOrJwk ? jwkSetOrJwk.keys : [jwkSetOrJwk];
   const where = 'The key given to localJwks()';
   screenKeySet(structuredClone(entries), where); // refuse private material now, not at first verify
-  const result: Promise<LoadResult> = Promise.resolve({
-    notModified: false,
-    keys: structuredClone(entries),
-    maxAgeSeconds: undefined,
-    etag: undefined,
-  });
-  return { kind: 'local', id: 'local', [LOADER]: { remote: undefined, load: () => result } };
+  const keys = Promise.resolve(structuredClone(entries));
+  return { kind: 'local', id: 'local', [LOADER]: { inline: () => keys } };
 }

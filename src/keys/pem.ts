@@ -1,6 +1,6 @@
 import { exportJWK, importSPKI, importX509 } from 'jose';
 import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../errors.js';
-import { fetchFailed, fetchKeyDocument } from '../http/fetch-keys.js';
+import { fetchFailed } from '../map-error.js';
 import { MIN_RSA_BITS } from './guard.js';
 import { SUPPORTED_ALGORITHMS } from './select.js';
 import {
@@ -8,7 +8,7 @@ import {
   remotePolicy,
   toUrl,
   type KeySource,
-  type LoadResult,
+  type RemoteKeys,
   type RemoteSourceOptions,
 } from './source.js';
 
@@ -19,14 +19,16 @@ export interface PemOptions extends RemoteSourceOptions {
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/;
+const PEM_LABELS = /-----BEGIN ([A-Z0-9 ]+)-----/g;
 
 /**
  * One public key in PEM: SPKI (`-----BEGIN PUBLIC KEY-----`, what `openssl rsa -pubout`
  * writes) or an X.509 certificate, given as text or as a URL to fetch. The key has no
  * `kid`, so it verifies tokens whatever their `kid`.
  *
- * Security: a private key is refused (the classic Flask-JWT RS256 slip of shipping
- * `rs256.pem` instead of `rs256.pub`); only the public half belongs on a client.
+ * Security: text that holds a private key anywhere is refused whole (the classic Flask-JWT
+ * RS256 slip of shipping `rs256.pem` instead of `rs256.pub`, or a leaked bundle); only the
+ * public half belongs on a client. Errors never repeat the text given.
  *
  * @example
  * // Flask-JWT RS256: the server signs with rs256.pem and serves rs256.pub
@@ -39,78 +41,75 @@ export function pem(textOrUrl: string | URL, options: PemOptions = {}): KeySourc
   if (!SUPPORTED_ALGORITHMS.includes(alg)) {
     throw new TypeError(`pem(): alg must be one of ${SUPPORTED_ALGORITHMS.join(', ')}`);
   }
-  if (typeof textOrUrl === 'string' && textOrUrl.trimStart().startsWith('-----BEGIN')) {
-    const block = pemBlock(textOrUrl); // refuses private keys now, at creation
-    let loaded: Promise<LoadResult> | undefined;
+  if (typeof textOrUrl === 'string' && !looksLikeUrl(textOrUrl)) {
+    const block = pemBlock(textOrUrl, 'The PEM text'); // refuses private keys now, at creation
+    let keys: Promise<unknown> | undefined;
     return {
       kind: 'pem',
       id: `pem:inline`,
-      [LOADER]: { remote: undefined, load: () => (loaded ??= keysFromPem(block, alg)) },
+      [LOADER]: { inline: () => (keys ??= keysFromPem(block, alg)) },
     };
   }
-  const url = toUrl(textOrUrl, 'pem()').href;
-  const remote = remotePolicy(remoteOptions, 'pem()');
-  return {
-    kind: 'pem',
-    id: `pem:${alg}:${url}`,
-    [LOADER]: {
-      remote,
-      async load(request) {
-        const response = await fetchKeyDocument(
-          {
-            url,
-            accept: 'application/x-pem-file, text/plain;q=0.9, */*;q=0.5',
-            etag: request.etag,
-            bypassCache: request.bypassCache,
-          },
-          remote.fetch,
-          request.now,
-        );
-        if (response.date !== undefined)
-          request.onDate?.(response.date, response.sentAt, response.receivedAt);
-        if (response.notModified) return { notModified: true, maxAgeSeconds: response.maxAge };
-        if (!PEM_BLOCK.test(response.body)) throw fetchFailed(url, 'the answer holds no PEM block');
-        const loaded = await keysFromPem(pemBlock(response.body), alg);
-        return { ...loaded, maxAgeSeconds: response.maxAge, etag: response.etag } as LoadResult;
-      },
+  const url = pemUrl(textOrUrl);
+  const remote: RemoteKeys = {
+    ...remotePolicy(remoteOptions, 'pem()'),
+    accept: 'application/x-pem-file, text/plain;q=0.9, */*;q=0.5',
+    locate: async () => ({ url }),
+    async parse(response, from) {
+      if (!PEM_BLOCK.test(response.body)) throw fetchFailed(from, 'the answer holds no PEM block');
+      return keysFromPem(pemBlock(response.body, `The PEM served at ${from}`), alg);
     },
   };
+  return { kind: 'pem', id: `pem:${alg}:${url}`, [LOADER]: { remote } };
 }
 
-/** The first PEM block, if it is public key material; private keys are refused with the fix. */
-function pemBlock(text: string): { label: string; text: string } {
-  const match = PEM_BLOCK.exec(text);
-  if (match === null)
-    throw new VerificationError(
-      'ERR_KEY_INVALID',
-      'The PEM text has no complete -----BEGIN/END----- block.',
-    );
-  const label = match[1]!;
-  if (label.includes('PRIVATE KEY')) {
-    throw new VerificationError(
-      'ERR_KEY_INVALID',
-      `This is a private key (${label}). ${PUBLISH_PUBLIC_KEY_HINT}`,
+/** The URL to fetch; the error does not repeat the argument, which may be a secret or a token. */
+function pemUrl(value: string | URL): string {
+  try {
+    return toUrl(value, 'pem()').href;
+  } catch {
+    throw new TypeError(
+      'pem(): expected PEM text (-----BEGIN PUBLIC KEY----- …) or an http(s) URL to it' +
+        (typeof location === 'undefined' ? ' (outside a browser, URLs must be absolute)' : ''),
     );
   }
+}
+
+/** A URL (absolute, or a path such as 'rs256.pub' in a browser) rather than PEM text. */
+function looksLikeUrl(text: string): boolean {
+  return !text.includes('-----BEGIN') && !/\s/.test(text.trim());
+}
+
+/**
+ * The first public key or certificate block. Text holding a private key anywhere is refused
+ * whole, with the fix; messages name labels only, never the text.
+ */
+function pemBlock(text: string, where: string): { label: string; text: string } {
+  for (const [, label] of text.matchAll(PEM_LABELS)) {
+    if (label!.includes('PRIVATE KEY'))
+      throw invalid(`${where} holds a private key (${label}). ${PUBLISH_PUBLIC_KEY_HINT}`);
+  }
+  const match = PEM_BLOCK.exec(text);
+  if (match === null)
+    throw invalid(
+      `${where} has no complete -----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY----- block.`,
+    );
+  const label = match[1]!;
   if (label === 'RSA PUBLIC KEY') {
-    throw new VerificationError(
-      'ERR_KEY_INVALID',
+    throw invalid(
       'This is a PKCS#1 RSA public key; convert it to SPKI with `openssl rsa -RSAPublicKey_in -in key.pub -pubout -out rs256.pub`.',
     );
   }
-  if (label !== 'PUBLIC KEY' && label !== 'CERTIFICATE') {
-    throw new VerificationError(
-      'ERR_KEY_INVALID',
-      `A PEM "${label}" block is not a public key or certificate.`,
-    );
-  }
+  if (label !== 'PUBLIC KEY' && label !== 'CERTIFICATE')
+    throw invalid(`A PEM "${label}" block is not a public key or certificate.`);
   return { label, text: match[0] };
 }
 
-async function keysFromPem(
-  block: { label: string; text: string },
-  alg: string,
-): Promise<LoadResult> {
+function invalid(message: string): VerificationError {
+  return new VerificationError('ERR_KEY_INVALID', message);
+}
+
+async function keysFromPem(block: { label: string; text: string }, alg: string): Promise<unknown> {
   let key: CryptoKey;
   try {
     key =
@@ -125,17 +124,9 @@ async function keysFromPem(
     );
   }
   const bits = (key.algorithm as Partial<RsaHashedKeyAlgorithm>).modulusLength;
-  if (bits !== undefined && bits < MIN_RSA_BITS) {
-    throw new VerificationError(
-      'ERR_KEY_INVALID',
+  if (bits !== undefined && bits < MIN_RSA_BITS)
+    throw invalid(
       `The PEM key is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required.`,
     );
-  }
-  const jwk = await exportJWK(key);
-  return {
-    notModified: false,
-    keys: [{ ...jwk, alg, use: 'sig' }],
-    maxAgeSeconds: undefined,
-    etag: undefined,
-  };
+  return [{ ...(await exportJWK(key)), alg, use: 'sig' }];
 }

@@ -1,28 +1,30 @@
-import { importJWK } from 'jose';
-import type { TokenHeader } from '../token.js';
-import type { PublicJwk, ScreenedKeys } from './guard.js';
+import type { PublicJwk } from '../jwk.js';
+import type { TokenHeader } from '../token/header.js';
+import type { ScreenedKeys } from './guard.js';
 
 /** Algorithms tokenward can verify with WebCrypto, with the key each needs. */
-const KEY_FOR_ALG: Record<string, { kty: PublicJwk['kty']; crv?: string }> = {
-  RS256: { kty: 'RSA' },
-  RS384: { kty: 'RSA' },
-  RS512: { kty: 'RSA' },
-  PS256: { kty: 'RSA' },
-  PS384: { kty: 'RSA' },
-  PS512: { kty: 'RSA' },
-  ES256: { kty: 'EC', crv: 'P-256' },
-  ES384: { kty: 'EC', crv: 'P-384' },
-  ES512: { kty: 'EC', crv: 'P-521' },
-  EdDSA: { kty: 'OKP', crv: 'Ed25519' },
-  Ed25519: { kty: 'OKP', crv: 'Ed25519' },
-};
+const KEY_FOR_ALG = new Map<string, { kty: PublicJwk['kty']; crv?: string }>(
+  Object.entries({
+    RS256: { kty: 'RSA' },
+    RS384: { kty: 'RSA' },
+    RS512: { kty: 'RSA' },
+    PS256: { kty: 'RSA' },
+    PS384: { kty: 'RSA' },
+    PS512: { kty: 'RSA' },
+    ES256: { kty: 'EC', crv: 'P-256' },
+    ES384: { kty: 'EC', crv: 'P-384' },
+    ES512: { kty: 'EC', crv: 'P-521' },
+    EdDSA: { kty: 'OKP', crv: 'Ed25519' },
+    Ed25519: { kty: 'OKP', crv: 'Ed25519' },
+  }),
+);
 
 /** The asymmetric JWS algorithms tokenward supports. */
-export const SUPPORTED_ALGORITHMS: readonly string[] = Object.keys(KEY_FOR_ALG);
+export const SUPPORTED_ALGORITHMS: readonly string[] = [...KEY_FOR_ALG.keys()];
 
 /** Whether `jwk` can verify a signature made with `alg`. */
 export function keyFitsAlg(jwk: PublicJwk, alg: string): boolean {
-  const need = KEY_FOR_ALG[alg];
+  const need = KEY_FOR_ALG.get(alg);
   if (need === undefined || jwk.kty !== need.kty) return false;
   if (need.crv !== undefined && jwk.crv !== need.crv) return false;
   return jwk.alg === undefined || jwk.alg === alg || (alg === 'Ed25519' && jwk.alg === 'EdDSA');
@@ -38,24 +40,4 @@ export function candidateKeys(set: ScreenedKeys, header: TokenHeader): PublicJwk
   if (header.kid === undefined) return fitting;
   const named = fitting.filter((jwk) => jwk.kid === header.kid);
   return named.length > 0 ? named : fitting.filter((jwk) => jwk.kid === undefined);
-}
-
-const imported = new WeakMap<PublicJwk, Map<string, CryptoKey | Promise<CryptoKey>>>();
-
-/**
- * Imports a JWK for one algorithm once; the CryptoKey lives as long as the JWK object. Once
- * imported, the key itself is returned (not a promise), sparing the hot path a microtask.
- */
-export function importPublicKey(jwk: PublicJwk, alg: string): CryptoKey | Promise<CryptoKey> {
-  let byAlg = imported.get(jwk);
-  if (byAlg === undefined) imported.set(jwk, (byAlg = new Map()));
-  const known = byAlg.get(alg);
-  if (known !== undefined) return known;
-  const pending = importJWK({ ...jwk, ext: true }, alg) as Promise<CryptoKey>;
-  byAlg.set(alg, pending);
-  pending.then(
-    (key) => byAlg.set(alg, key),
-    () => byAlg.delete(alg),
-  );
-  return pending;
 }

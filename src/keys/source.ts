@@ -1,7 +1,13 @@
-import type { KyInstance } from 'ky';
 import { toSeconds, type Duration } from '../duration.js';
-import type { FetchPolicy } from '../http/fetch-keys.js';
 import type { SourceMeta } from '../stores/types.js';
+import type { CachePolicy } from './freshness.js';
+import type { FetchLike, FetchPolicy, KeyResponse } from './transport.js';
+
+/**
+ * A ky instance, as far as key fetching needs one: callable with a URL and options. Typed here
+ * rather than imported, so the main entry carries no ky code or types.
+ */
+export type KyLike = (input: string, options: Record<string, unknown>) => PromiseLike<Response>;
 
 /** Options of every remote key source (`jwks`, `discovery`, `pem(url)`). */
 export interface RemoteSourceOptions {
@@ -17,42 +23,30 @@ export interface RemoteSourceOptions {
   maxAge?: Duration;
   /** How long past freshness a cached set may serve while the key server fails. @default 86400 (seconds) */
   maxStale?: Duration;
-  /** The ky instance to fetch with (for proxies, instrumentation, a custom `fetch`). */
-  ky?: KyInstance;
+  /** Any fetch-compatible function to fetch keys with. @default globalThis.fetch */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** A ky instance to fetch keys with (its hooks and options apply; tokenward does the retries). */
+  ky?: KyLike;
 }
 
-/** Freshness rules of a remote source, in milliseconds. */
-export interface CachePolicy {
-  cooldownMs: number;
-  maxAgeMs: number;
-  maxStaleMs: number;
+/** What a remote source reads: where its keys are, and how to read them out of the answer. */
+export interface RemoteKeys {
+  readonly fetch: FetchPolicy;
+  readonly cache: CachePolicy;
+  readonly accept: string;
+  /** Where the key document is now; discovery reads another document to find it. */
+  locate(read: ReadDocument): Promise<{ url: string; meta?: SourceMeta }>;
+  /** The key entries (JWK objects, unscreened) in an answer from `url`. */
+  parse(response: KeyResponse, url: string): Promise<unknown>;
 }
 
-/** What the key cache asks of a source: fetch now, conditionally on the ETag it holds. */
-export interface LoadRequest {
-  etag?: string | undefined;
-  bypassCache: boolean;
-  now: () => number;
-  /** Told of every key-server answer with a `Date` header (clock-skew estimates). */
-  onDate?: ((date: string, sentAt: number, receivedAt: number) => void) | undefined;
-}
+/** Reads one more document with the source's fetch policy (for discovery). */
+export type ReadDocument = (url: string, accept: string) => Promise<KeyResponse>;
 
-export type LoadResult =
-  | { notModified: true; maxAgeSeconds: number | undefined }
-  | {
-      notModified: false;
-      keys: unknown;
-      maxAgeSeconds: number | undefined;
-      etag: string | undefined;
-      meta?: SourceMeta;
-    };
-
-/** @internal How a source loads keys; not part of the public API. */
-export interface SourceLoader {
-  /** Present on sources that fetch; absent on inline keys, which never expire. */
-  readonly remote: { fetch: FetchPolicy; cache: CachePolicy } | undefined;
-  load(request: LoadRequest): Promise<LoadResult>;
-}
+/** @internal How a source gives keys: a description to fetch, or keys given inline. */
+export type SourceLoader =
+  | { readonly remote: RemoteKeys; readonly inline?: undefined }
+  | { readonly remote?: undefined; readonly inline: () => Promise<unknown> };
 
 export const LOADER: unique symbol = Symbol.for('tokenward.keySource') as never;
 
@@ -81,6 +75,7 @@ const REMOTE_OPTIONS = new Set([
   'cooldown',
   'maxAge',
   'maxStale',
+  'fetch',
   'ky',
 ]);
 
@@ -108,13 +103,32 @@ export function remotePolicy(
     throw new TypeError(`${factory}: headers must be an object of strings`);
   }
   return {
-    fetch: { timeoutMs: timeout * 1000, retry, headers: { ...options.headers }, ky: options.ky },
+    fetch: {
+      timeoutMs: timeout * 1000,
+      retry,
+      headers: { ...options.headers },
+      fetch: fetchOption(options, factory),
+    },
     cache: {
       cooldownMs: toSeconds(options.cooldown ?? 30, `${factory}: cooldown`) * 1000,
       maxAgeMs: toSeconds(options.maxAge ?? 600, `${factory}: maxAge`) * 1000,
       maxStaleMs: toSeconds(options.maxStale ?? 86400, `${factory}: maxStale`) * 1000,
     },
   };
+}
+
+function fetchOption(options: RemoteSourceOptions, factory: string): FetchLike | undefined {
+  const { fetch, ky } = options;
+  if (fetch !== undefined && ky !== undefined)
+    throw new TypeError(`${factory}: pass "fetch" or "ky", not both`);
+  if (fetch !== undefined && typeof fetch !== 'function')
+    throw new TypeError(`${factory}: fetch must be a fetch-compatible function`);
+  if (ky === undefined) return fetch;
+  if (typeof ky !== 'function') throw new TypeError(`${factory}: ky must be a ky instance`);
+  // The user's ky sends the request (its hooks, headers and proxying apply); tokenward keeps
+  // its own retries, deadline and status handling, so ky's are turned off.
+  return (input, init) =>
+    Promise.resolve(ky(input, { ...init, retry: 0, timeout: false, throwHttpErrors: false }));
 }
 
 /** Resolves a URL option: absolute, or relative to the page in a browser. */

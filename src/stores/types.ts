@@ -1,4 +1,4 @@
-import type { PublicJwk } from '../keys/guard.js';
+import type { PublicJwk } from '../jwk.js';
 
 /** What a key source learned besides keys (from an OpenID discovery document). */
 export interface SourceMeta {

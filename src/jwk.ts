@@ -1,0 +1,13 @@
+/** A public JSON Web Key as tokenward keeps it, once screened (RFC 7517 §4, RFC 7518 §6). */
+export interface PublicJwk {
+  kty: 'RSA' | 'EC' | 'OKP';
+  kid?: string;
+  alg?: string;
+  use?: string;
+  key_ops?: string[];
+  crv?: string;
+  n?: string;
+  e?: string;
+  x?: string;
+  y?: string;
+}

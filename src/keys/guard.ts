@@ -1,6 +1,6 @@
-import { base64url } from 'jose';
 import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../errors.js';
 import type { PublicJwk } from '../jwk.js';
+import { decodeStrict } from '../base64url.js';
 
 export type { PublicJwk };
 
@@ -83,13 +83,10 @@ function isSignatureKey(jwk: Record<string, unknown>): boolean {
 
 function rsaModulusBits(n: unknown): number | undefined {
   if (typeof n !== 'string') return undefined;
-  try {
-    const bytes = base64url.decode(n);
-    let start = 0;
-    while (start < bytes.length && bytes[start] === 0) start++;
-    if (start === bytes.length) return 0;
-    return (bytes.length - start - 1) * 8 + (32 - Math.clz32(bytes[start]!));
-  } catch {
-    return undefined;
-  }
+  const bytes = decodeStrict(n);
+  if (bytes === undefined) return undefined;
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0) start++;
+  if (start === bytes.length) return 0;
+  return (bytes.length - start - 1) * 8 + (32 - Math.clz32(bytes[start]!));
 }

@@ -1,6 +1,7 @@
 import { importJWK } from 'jose';
 import type { PublicJwk } from '../jwk.js';
 import { keyImportFailed } from '../map-error.js';
+import { ALGORITHMS } from './algorithms.js';
 
 /**
  * A key ready for the signature check: the CryptoKey jose imported for one algorithm, with
@@ -15,30 +16,6 @@ export interface PreparedKey {
   /** A signature of any other length is refused without asking WebCrypto. */
   readonly signatureLength: number;
 }
-
-// RFC 7518 §3.3-3.5 and RFC 8037 §3.1: the WebCrypto parameters each JWS algorithm verifies with.
-const PARAMS: Record<string, AlgorithmIdentifier | RsaPssParams | EcdsaParams> = {
-  RS256: { name: 'RSASSA-PKCS1-v1_5' },
-  RS384: { name: 'RSASSA-PKCS1-v1_5' },
-  RS512: { name: 'RSASSA-PKCS1-v1_5' },
-  PS256: { name: 'RSA-PSS', saltLength: 32 },
-  PS384: { name: 'RSA-PSS', saltLength: 48 },
-  PS512: { name: 'RSA-PSS', saltLength: 64 },
-  ES256: { name: 'ECDSA', hash: 'SHA-256' },
-  ES384: { name: 'ECDSA', hash: 'SHA-384' },
-  ES512: { name: 'ECDSA', hash: 'SHA-512' },
-  EdDSA: { name: 'Ed25519' },
-  Ed25519: { name: 'Ed25519' },
-};
-
-// RFC 7518 §3.4: ECDSA signatures are r || s, each the size of the curve's order.
-const FIXED_SIGNATURE_BYTES: Record<string, number> = {
-  ES256: 64,
-  ES384: 96,
-  ES512: 132,
-  EdDSA: 64,
-  Ed25519: 64,
-};
 
 const prepared = new WeakMap<PublicJwk, Map<string, PreparedKey | Promise<PreparedKey>>>();
 
@@ -69,12 +46,7 @@ async function importFor(jwk: PublicJwk, alg: string): Promise<PreparedKey> {
   } catch (error) {
     throw keyImportFailed(error, alg);
   }
-  const modulusBits = (key.algorithm as Partial<RsaHashedKeyAlgorithm>).modulusLength;
-  return {
-    jwk,
-    alg,
-    key,
-    params: PARAMS[alg]!,
-    signatureLength: FIXED_SIGNATURE_BYTES[alg] ?? Math.ceil((modulusBits ?? 0) / 8),
-  };
+  const { params, signatureBytes } = ALGORITHMS.get(alg)!;
+  const modulusBits = (key.algorithm as Partial<RsaHashedKeyAlgorithm>).modulusLength ?? 0;
+  return { jwk, alg, key, params, signatureLength: signatureBytes ?? Math.ceil(modulusBits / 8) };
 }

@@ -372,3 +372,30 @@ describe('events', () => {
     await expect(v.verify(await sign(key))).resolves.toBeTruthy();
   });
 });
+
+describe('verify: a bug is not a refusal', () => {
+  it('rethrows an error none of the mappings explain, instead of calling the token invalid', async () => {
+    const bug = new RangeError('clock broke');
+    const events: VerifierEvent[] = [];
+    const v = verifier({
+      clock: () => {
+        throw bug;
+      },
+      onEvent: (event) => events.push(event),
+    });
+    const error = await v.verify(await sign(key)).catch((e: unknown) => e);
+    expect(error).toBe(bug);
+    expect(events.filter((e) => e.type === 'token:rejected')).toEqual([]);
+  });
+
+  it('checks the signature over exactly the bytes sent: one changed byte anywhere is refused', async () => {
+    const token = await sign(key);
+    const v = verifier({ memo: false });
+    for (const at of [1, token.indexOf('.') + 3, token.length - 5]) {
+      const flipped = token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1);
+      expect((await refusal(v.verify(flipped))).code).toMatch(
+        /ERR_SIGNATURE_INVALID|ERR_TOKEN_MALFORMED/,
+      );
+    }
+  });
+});

@@ -1,0 +1,51 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The layers, bottom to top: a file may import from its own layer or below, never above.
+// Shared leaves (errors, events, types, encodings) sit at the bottom.
+const LAYERS: [string, RegExp][] = [
+  ['leaves', /^(errors|events|duration|jwk|base64url|map-error|memo|clock)\.ts$/],
+  ['token', /^token\//],
+  ['stores', /^stores\//],
+  ['transport', /^keys\/(transport|freshness)\.ts$/],
+  ['keys', /^keys\//],
+  ['signature', /^signature\//],
+  ['verifier', /^(claims|options|verifier|decode)\.ts$/],
+  ['profiles', /^id-token\//],
+  ['attach', /^http\//],
+  ['entries', /^(index|ky|iife)\.ts$/],
+];
+
+const src = resolve(import.meta.dirname, '../src');
+const files = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+const layerOf = (path: string): number => {
+  const index = LAYERS.findIndex(([, pattern]) => pattern.test(path));
+  if (index === -1) throw new Error(`src/${path} belongs to no layer: add it to LAYERS`);
+  return index;
+};
+
+describe('the tree shows the layers', () => {
+  const sources = files(src).map((file) => relative(src, file));
+
+  it.each(sources)('src/%s imports nothing from a layer above it', (path) => {
+    const text = readFileSync(join(src, path), 'utf8');
+    const own = layerOf(path);
+    for (const [, specifier] of text.matchAll(/from '(\.[^']+)'/g)) {
+      const target = relative(src, resolve(dirname(join(src, path)), specifier!)).replace(
+        /\.js$/,
+        '.ts',
+      );
+      expect(layerOf(target), `${path} → ${target}`).toBeLessThanOrEqual(own);
+    }
+  });
+
+  it('keeps keys/ and stores/ from importing each other both ways', () => {
+    for (const path of sources.filter((p) => p.startsWith('stores/'))) {
+      expect(readFileSync(join(src, path), 'utf8'), path).not.toMatch(/from '\.\.\/keys\//);
+    }
+  });
+});

@@ -31,8 +31,12 @@ export interface Attacher {
   tokenToSend(): Promise<string | undefined>;
   /** One refresh shared by every caller waiting at the time; rejects if it yields nothing usable. */
   refreshed(): Promise<string | undefined>;
-  /** Verifies a token the response hands back (the MITM check), then calls `onToken`. */
-  checkResponse(response: Response): Promise<void>;
+  /**
+   * Verifies a token the response hands back (the MITM check), then calls `onToken`; only when
+   * the response really came from an allowed origin (after redirects), so a foreign server's
+   * validly signed token (the attacker's own account) can never be swapped in.
+   */
+  checkResponse(response: Response, requestUrl: string): Promise<void>;
   readonly canRefresh: boolean;
 }
 
@@ -54,6 +58,10 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
   }
   const origins = allowedOriginsOf(options.allowedOrigins, caller);
   let refreshing: Promise<string | undefined> | undefined;
+  const allows = (url: string): boolean => {
+    const origin = originOf(url);
+    return origin !== undefined && origins.has(origin);
+  };
 
   const accept = async (token: string): Promise<string> => {
     const verified = await verifier.verify(token);
@@ -76,10 +84,7 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
 
   return {
     canRefresh: refresh !== undefined,
-    allows(url) {
-      const origin = originOf(url);
-      return origin !== undefined && origins.has(origin);
-    },
+    allows,
     async tokenToSend() {
       const token = await getToken();
       if (absent(token)) return refreshed();
@@ -94,8 +99,9 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
       }
     },
     refreshed,
-    async checkResponse(response) {
-      if (responseToken === undefined) return;
+    async checkResponse(response, requestUrl) {
+      // A constructed Response has no url; then the request's is the only one there is.
+      if (responseToken === undefined || !allows(response.url || requestUrl)) return;
       const token = await responseToken(response);
       if (!absent(token)) await accept(token);
     },

@@ -47,7 +47,7 @@ export function createFetch(options: VerifiedFetchOptions): typeof fetch {
         response = await inner(withAuthorization(spare, fresh));
       }
     }
-    await attacher.checkResponse(response);
+    await attacher.checkResponse(response, request.url);
     return response;
   };
 }

@@ -40,7 +40,7 @@ export function verifiedTokenHooks(
           if (fresh !== undefined)
             return ky.retry({ request: withAuthorization(request, fresh), delay: 0 });
         }
-        await attacher.checkResponse(response);
+        await attacher.checkResponse(response, request.url);
         return undefined;
       },
     ],

@@ -65,6 +65,8 @@ export function pem(textOrUrl: string | URL, options: PemOptions = {}): KeySourc
 
 /** The URL to fetch; the error does not repeat the argument, which may be a secret or a token. */
 function pemUrl(value: string | URL): string {
+  if (typeof value === 'string' && /^[\w-]{8,}\.[\w-]{8,}\.[\w-]*$/.test(value.trim()))
+    throw new TypeError('pem(): this is a JWT, not a public key: pass the PEM text or its URL');
   try {
     return toUrl(value, 'pem()').href;
   } catch {

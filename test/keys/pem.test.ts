@@ -157,4 +157,32 @@ describe('pem()', () => {
     if (hasLocation) expect(pem('rs256.pub').kind).toBe('pem');
     else expect(() => pem('rs256.pub')).toThrow(/URLs must be absolute/);
   });
+
+  it('refuses text that holds a private key anywhere, as a leaked bundle does', async () => {
+    for (const bundle of [`${publicPem}\n${privatePem}`, `${certificatePem}${privatePem}`]) {
+      expect(() => pem(bundle)).toThrow(/holds a private key/);
+    }
+    server.routes.set('/bundle.pem', { body: `${publicPem}${privatePem}`, type: 'text/plain' });
+    const error = await verifierFor(pem(`${server.url}/bundle.pem`, { retry: 0 }))
+      .verify(await sign(flaskKey))
+      .catch((e: Error) => e);
+    expect(isVerificationError(error) && error.code).toBe('ERR_KEY_INVALID');
+    expect((error as Error).message).toContain('openssl rsa -in rs256.pem -pubout');
+  });
+
+  it('never repeats its argument in an error: it may be a token or a secret', async () => {
+    const token = await sign(flaskKey);
+    const notPem = 'this file has no key in it\njust words';
+    for (const input of [token, notPem, `${token}\n`]) {
+      let message = '';
+      try {
+        pem(input);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).not.toBe('');
+      for (const piece of input.split(/[.\s]/).filter((p) => p.length > 8))
+        expect(message).not.toContain(piece);
+    }
+  });
 });

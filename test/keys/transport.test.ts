@@ -1,39 +1,22 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import ky from 'ky';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createVerifier, isVerificationError, jwks } from '../../src/index.js';
+import { createVerifier, discovery, isVerificationError, jwks, pem } from '../../src/index.js';
 import { fetchDocument, type FetchPolicy } from '../../src/keys/transport.js';
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
+import { json, ScriptedServer, type Handler } from '../helpers/scripted-server.js';
 
-// A key server whose answers each test scripts, one handler per request in order.
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-let script: Handler[] = [];
-let seen: IncomingMessage[] = [];
-const server = createServer((req, res) => {
-  res.setHeader('access-control-allow-origin', '*');
-  res.setHeader('access-control-allow-headers', '*');
-  res.setHeader('access-control-expose-headers', 'ETag, Date, Retry-After');
-  if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-  seen.push(req);
-  (script.shift() ?? ((_, r) => r.writeHead(404).end()))(req, res);
-});
+const server = new ScriptedServer();
 let base = '';
 let key: TestKey;
+const ok: Handler = (req, res) => json({ keys: [key.publicJwk] })(req, res);
 const keysBody = () => JSON.stringify({ keys: [key.publicJwk] });
-const ok: Handler = (_, res) =>
-  res.writeHead(200, { 'content-type': 'application/json' }).end(keysBody());
 
 beforeAll(async () => {
   key = await makeKey('transport');
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = (await server.start()).url;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-beforeEach(() => {
-  script = [];
-  seen = [];
-});
+afterAll(() => server.stop());
+beforeEach(() => server.reset());
 
 const policy = (extra: Partial<FetchPolicy> = {}): FetchPolicy => ({
   timeoutMs: 3000,
@@ -54,7 +37,7 @@ async function failure(promise: Promise<unknown>): Promise<string> {
 
 describe('key transport: the platform fetch, bounded', () => {
   it('retries 429 and 408 (honouring Retry-After), then reads the keys', async () => {
-    script = [
+    server.script = [
       (_, res) => res.writeHead(429, { 'retry-after': '0' }).end(),
       (_, res) => res.writeHead(408).end(),
       ok,
@@ -65,27 +48,27 @@ describe('key transport: the platform fetch, bounded', () => {
       Date.now,
     );
     expect(JSON.parse(response.body).keys).toHaveLength(1);
-    expect(seen).toHaveLength(3);
+    expect(server.seen).toHaveLength(3);
   });
 
   it('gives up after `retry` retries, and never retries a 4xx that will not change', async () => {
-    script = [(_, res) => res.writeHead(503).end(), (_, res) => res.writeHead(503).end()];
+    server.script = [(_, res) => res.writeHead(503).end(), (_, res) => res.writeHead(503).end()];
     expect(
       await failure(
         fetchDocument({ url: `${base}/k`, accept: '*/*' }, policy({ retry: 1 }), Date.now),
       ),
     ).toMatch(/503/);
-    expect(seen).toHaveLength(2);
-    seen = [];
-    script = [(_, res) => res.writeHead(403).end()];
+    expect(server.seen).toHaveLength(2);
+    server.seen = [];
+    server.script = [(_, res) => res.writeHead(403).end()];
     expect(
       await failure(fetchDocument({ url: `${base}/k`, accept: '*/*' }, policy(), Date.now)),
     ).toMatch(/403/);
-    expect(seen).toHaveLength(1);
+    expect(server.seen).toHaveLength(1);
   });
 
   it('bounds every try and the backoff between them by one deadline', async () => {
-    script = [(_, res) => res.writeHead(503, { 'retry-after': '60' }).end()];
+    server.script = [(_, res) => res.writeHead(503, { 'retry-after': '60' }).end()];
     const started = Date.now();
     const message = await failure(
       fetchDocument(
@@ -103,12 +86,12 @@ describe('key transport: the platform fetch, bounded', () => {
   it.skipIf(typeof window !== 'undefined')(
     'takes a 304 only as the answer to its own If-None-Match',
     async () => {
-      script = [(_, res) => res.writeHead(304).end()];
+      server.script = [(_, res) => res.writeHead(304).end()];
       expect(
         await failure(fetchDocument({ url: `${base}/k`, accept: '*/*' }, policy(), Date.now)),
       ).toMatch(/304 to a request that was not conditional/);
       // As browsers see it: a 200 with an ETag first, then the conditional request.
-      script = [
+      server.script = [
         (_, res) =>
           res.writeHead(200, { etag: '"v1"', 'content-type': 'application/json' }).end(keysBody()),
         (_, res) => res.writeHead(304, { etag: '"v1"' }).end(),
@@ -120,13 +103,13 @@ describe('key transport: the platform fetch, bounded', () => {
         Date.now,
       );
       expect(renewed.notModified).toBe(true);
-      expect(seen.at(-1)!.headers['if-none-match']).toBe('"v1"');
+      expect(server.seen.at(-1)!.headers['if-none-match']).toBe('"v1"');
     },
   );
 
   it('never takes keys asked for over https from a redirect to http', async () => {
     // The fetch seam maps https://idp.test to this server, whose answer redirects to plain http.
-    script = [(_, res) => res.writeHead(302, { location: `${base}/plain` }).end(), ok];
+    server.script = [(_, res) => res.writeHead(302, { location: `${base}/plain` }).end(), ok];
     const routed = (input: string, init: RequestInit) =>
       fetch(input.replace('https://idp.test', base), init);
     const message = await failure(
@@ -142,7 +125,7 @@ describe('key transport: the platform fetch, bounded', () => {
 
 describe('remote sources fetch through the fetch or ky they are given', () => {
   it('uses the `fetch` option for every key request', async () => {
-    script = [ok];
+    server.script = [ok];
     const calls: string[] = [];
     const verifier = createVerifier({
       keys: jwks(`${base}/k`, {
@@ -159,7 +142,7 @@ describe('remote sources fetch through the fetch or ky they are given', () => {
   });
 
   it('sends the key request through a ky instance, its hooks included', async () => {
-    script = [ok];
+    server.script = [ok];
     const api = ky.create({
       hooks: { beforeRequest: [({ request }) => request.headers.set('x-through', 'ky')] },
     });
@@ -169,11 +152,43 @@ describe('remote sources fetch through the fetch or ky they are given', () => {
       audience: AUDIENCE,
     });
     await verifier.verify(await sign(key));
-    expect(seen.map((r) => r.headers['x-through'])).toEqual(['ky']);
+    expect(server.seen.map((r) => r.headers['x-through'])).toEqual(['ky']);
   });
 
   it('refuses both at once, and anything that is not a function', () => {
     expect(() => jwks(`${base}/k`, { fetch, ky })).toThrow(TypeError);
     expect(() => jwks(`${base}/k`, { fetch: 'yes' as never })).toThrow(/fetch-compatible/);
+  });
+});
+
+describe('https key URLs never follow a redirect to http', () => {
+  // The fetch seam maps https://idp.test to this server; the server redirects to plain http.
+  const routed = (input: string, init: RequestInit) =>
+    fetch(input.replace('https://idp.test', base), init);
+  const toPlainHttp: Handler = (_, res) => res.writeHead(302, { location: `${base}/plain` }).end();
+
+  it.each([
+    ['jwks()', () => jwks('https://idp.test/keys', { fetch: routed, retry: 0 })],
+    ['pem(url)', () => pem('https://idp.test/rs256.pub', { fetch: routed, retry: 0 })],
+  ])('%s', async (_, source) => {
+    server.script = [toPlainHttp];
+    server.fallback = ok;
+    const verifier = createVerifier({ keys: source(), issuer: ISSUER, audience: AUDIENCE });
+    const error = await verifier.verify(await sign(key)).catch((e: Error) => e);
+    expect(isVerificationError(error) && error.code).toBe('ERR_KEY_FETCH_FAILED');
+    expect((error as Error).message).toMatch(/redirect led from https to http/);
+  });
+
+  it("discovery()'s jwks_uri", async () => {
+    const issuer = 'https://idp.test';
+    server.script = [json({ issuer, jwks_uri: `${issuer}/keys` }), toPlainHttp];
+    server.fallback = ok;
+    const verifier = createVerifier({
+      keys: discovery(issuer, { fetch: routed, retry: 0 }),
+      audience: AUDIENCE,
+    });
+    const error = await verifier.verify(await sign(key, { iss: issuer })).catch((e: Error) => e);
+    expect(isVerificationError(error) && error.code).toBe('ERR_KEY_FETCH_FAILED');
+    expect((error as Error).message).toMatch(/redirect led from https to http/);
   });
 });

@@ -88,7 +88,7 @@ describe('one spelling per token', () => {
             if (result.kind === 'accepted') expect(mutated).toBe(original);
           },
         ),
-        fuzzRuns(600),
+        fuzzRuns(2000),
       );
     },
     fuzzTimeout(4000),

@@ -3,17 +3,18 @@ import { isVerificationError } from '../../src/index.js';
 
 // One seed for every property, so a normal test run is reproducible; `npm run fuzz` multiplies
 // the runs (FUZZ_RUNS, default 20 there, 1 here) and FUZZ_SEED replays another seed.
-const multiplier = Math.max(1, Number(process.env.FUZZ_RUNS ?? 1) || 1);
+/** How many times the normal runs a fuzz run makes (FUZZ_RUNS). */
+export const FUZZ_SCALE = Math.max(1, Number(process.env.FUZZ_RUNS ?? 1) || 1);
 const seed = Number(process.env.FUZZ_SEED ?? 20_251_111);
 
 /** fast-check parameters for a property that runs `runs` times in a normal test run. */
 export function fuzzRuns(runs: number): fc.Parameters<unknown> {
-  return { seed, numRuns: runs * multiplier, endOnFailure: false };
+  return { seed, numRuns: runs * FUZZ_SCALE, endOnFailure: false };
 }
 
 /** The vitest timeout for a property whose normal run takes about `ms`. */
 export function fuzzTimeout(ms: number): number {
-  return Math.max(20_000, ms * multiplier * 2);
+  return Math.max(Number(process.env.FUZZ_TIMEOUT ?? 20_000), ms * FUZZ_SCALE * 2);
 }
 
 /** How a verify ended: accepted, refused with a VerificationError, anything else, or a hang. */

@@ -22,8 +22,9 @@ export function decodeBase64url(text: string, what: string): Uint8Array<ArrayBuf
   return bytes;
 }
 
-/** Decodes canonical unpadded base64url, or returns undefined (for key members). */
-export function decodeStrict(text: string): Uint8Array<ArrayBuffer> | undefined {
+/** Decodes canonical unpadded base64url, or returns undefined (for key members: never throws). */
+export function decodeStrict(text: unknown): Uint8Array<ArrayBuffer> | undefined {
+  if (typeof text !== 'string') return undefined;
   const { length } = text;
   const bytes = new Uint8Array(Math.floor((length * 6) / 8));
   let chars = 0; // OR of every char code: above 127 means non-ASCII

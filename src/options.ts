@@ -128,8 +128,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
 function assertWebCrypto(): void {
   if (typeof globalThis.crypto?.subtle?.verify !== 'function') {
     throw new TypeError(
-      'tokenward needs WebCrypto (crypto.subtle), which this environment lacks. Browsers expose it only in ' +
-        'secure contexts: serve the page over https:// or from http://localhost. Node needs version 20 or later.',
+      'tokenward needs WebCrypto (crypto.subtle), missing here. Browsers have it only in secure contexts: ' +
+        'serve the page over https:// or from http://localhost. Node needs version 20+.',
     );
   }
 }
@@ -141,8 +141,8 @@ function checkAlgorithms(value: unknown): string[] {
     if (typeof alg !== 'string') throw new TypeError('createVerifier: algorithms must be strings');
     if (alg.toLowerCase() === 'none' || /^HS\d+$/i.test(alg)) {
       throw new TypeError(
-        `createVerifier: "${alg}" is refused. Unsigned and shared-secret (HS*) tokens cannot be verified safely ` +
-          'outside the server that signs them; sign with RS256 and verify with the public key.',
+        `createVerifier: "${alg}" is refused: unsigned and shared-secret (HS*) tokens are unsafe to verify ` +
+          'outside the server; sign with RS256 and verify with the public key.',
       );
     }
     if (!SUPPORTED_ALGORITHMS.includes(alg)) {

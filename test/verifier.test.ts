@@ -399,3 +399,36 @@ describe('verify: a bug is not a refusal', () => {
     }
   });
 });
+
+describe('verify: one token string per signature', () => {
+  it('refuses a second spelling of a valid token (padding, +/, stray low bits) as malformed', async () => {
+    const token = await sign(key);
+    const v = verifier();
+    await v.verify(token); // remembered: a respelling must not ride on the memo either
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const lastBitsFlipped = (part: string) => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const last = alphabet.indexOf(part.at(-1)!);
+      return part.slice(0, -1) + alphabet[last ^ 1];
+    };
+    const spellings = [
+      `${h}.${p}.${s}=`,
+      `${h}.${p}=.${s}`,
+      `${h}.${p.replace(/-/g, '+').replace(/_/g, '/')}.${s.replace(/-/g, '+')}`,
+      `${h}.${p}.${lastBitsFlipped(s)}`,
+      `${h}.${lastBitsFlipped(p)}.${s}`,
+    ].filter((spelling) => spelling !== token);
+    for (const spelling of spellings) {
+      const error = await refusal(v.verify(spelling));
+      expect([spelling === token, error.code]).toEqual([
+        false,
+        expect.stringMatching(/MALFORMED|SIGNATURE/),
+      ]);
+    }
+    // Stray low bits decode to the same bytes: only the canonical check can refuse them.
+    if (s.length % 4 !== 0)
+      expect((await refusal(v.verify(`${h}.${p}.${lastBitsFlipped(s)}`))).code).toBe(
+        'ERR_TOKEN_MALFORMED',
+      );
+  });
+});

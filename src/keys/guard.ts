@@ -1,6 +1,7 @@
 import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../errors.js';
 import type { PublicJwk } from '../jwk.js';
 import { decodeStrict } from '../base64url.js';
+import { rsaKeyProblem } from './rsa-safety.js';
 
 export type { PublicJwk };
 
@@ -23,7 +24,7 @@ function invalid(message: string): VerificationError {
 
 /**
  * Refuses private and symmetric material outright (the whole set: whoever publishes it has
- * leaked a secret) and keeps only public signature keys. A weak RSA key is left out and
+ * leaked a secret) and keeps only public signature keys. A weak or unsafe key is left out and
  * remembered, so a token naming it gets a clear ERR_KEY_INVALID rather than "not found".
  */
 export function screenKeySet(entries: unknown, where: string): ScreenedKeys {
@@ -40,11 +41,10 @@ export function screenKeySet(entries: unknown, where: string): ScreenedKeys {
     if (!isSignatureKey(jwk)) continue;
     if (jwk.kid !== undefined && typeof jwk.kid !== 'string')
       throw invalid(`${where} holds a key whose "kid" is not a string.`);
-    const bits = jwk.kty === 'RSA' ? rsaModulusBits(jwk.n) : undefined;
-    if (bits !== undefined && bits < MIN_RSA_BITS) {
-      if (typeof jwk.kid === 'string')
-        refused[jwk.kid] =
-          `it is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`;
+    const unsafe = unsafeBecause(jwk);
+    if (unsafe !== undefined) {
+      // A kid-less key matches any kid, so its refusal is filed under '' for every token.
+      refused[typeof jwk.kid === 'string' ? jwk.kid : ''] = unsafe;
       continue;
     }
     keys.push(jwk as unknown as PublicJwk);
@@ -52,16 +52,47 @@ export function screenKeySet(entries: unknown, where: string): ScreenedKeys {
   return { keys, refused };
 }
 
-/** Why the key with this `kid` was left out of the set, if it was (own members only). */
+/** Why the key with this `kid` (or a kid-less key) was left out of the set, if one was. */
 export function refusalOf(set: ScreenedKeys, kid: string | undefined): string | undefined {
-  return kid !== undefined && Object.hasOwn(set.refused, kid) ? set.refused[kid] : undefined;
+  for (const name of kid === undefined ? [''] : [kid, '']) {
+    if (Object.hasOwn(set.refused, name)) return set.refused[name];
+  }
+  return undefined;
+}
+
+// RFC 7518 §6.2.1.2 and RFC 8037 §2: each coordinate is exactly the curve's size, so a
+// P-384-sized (or zero-padded) coordinate never passes as P-256. Whether the point is on its
+// curve is WebCrypto's check at import (ERR_KEY_INVALID from `prepareKey`) in every runtime.
+const COORDINATE_BYTES = new Map([
+  ['P-256', 32],
+  ['P-384', 48],
+  ['P-521', 66],
+  ['Ed25519', 32],
+]);
+
+/**
+ * Why a public key must not verify anything: an RSA modulus under 2048 bits or what
+ * {@link rsaKeyProblem} finds (unsafe exponent, ROCA); EC or OKP coordinates of the wrong size.
+ */
+export function unsafeBecause(jwk: Record<string, unknown>): string | undefined {
+  if (jwk.kty !== 'RSA') {
+    const size = COORDINATE_BYTES.get(jwk.crv as string);
+    const coordinates = jwk.kty === 'EC' ? [jwk.x, jwk.y] : [jwk.x];
+    return size === undefined || coordinates.every((c) => decodeStrict(c)?.length === size)
+      ? undefined
+      : `its coordinates are not the ${String(jwk.crv)} size (${size} bytes, base64url)`;
+  }
+  const bits = rsaModulusBits(jwk.n);
+  if (bits !== undefined && bits < MIN_RSA_BITS)
+    return `it is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`;
+  return rsaKeyProblem(jwk.n, jwk.e);
 }
 
 /** Throws ERR_KEY_INVALID for private or symmetric JWK material. */
 export function assertPublic(jwk: Record<string, unknown>, where: string): void {
   if (jwk.kty === 'oct' || jwk.k !== undefined) {
     throw invalid(
-      `${where} holds a symmetric (kty "oct") key. Shared secrets cannot be verified safely outside the server; ` +
+      `${where} holds a symmetric (kty "oct") key: shared secrets are unsafe outside the server; ` +
         'sign with RS256 and publish the public key.',
     );
   }

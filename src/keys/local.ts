@@ -14,15 +14,26 @@ import { LOADER, type KeySource } from './source.js';
  * });
  */
 export function localJwks(jwkSetOrJwk: { keys: unknown[] } | JsonWebKey): KeySource {
-  if (typeof jwkSetOrJwk !== 'object' || jwkSetOrJwk === null) {
+  if (typeof jwkSetOrJwk !== 'object' || jwkSetOrJwk === null || Array.isArray(jwkSetOrJwk)) {
     throw new VerificationError(
       'ERR_KEY_INVALID',
-      'localJwks() needs a JWK Set ({ keys: [...] }) or one JWK.',
+      'localJwks() needs a JWK Set ({ keys: [...] }) or one JWK; wrap an array of keys as { keys }.',
     );
   }
-  const entries = 'keys' in jwkSetOrJwk ? jwkSetOrJwk.keys : [jwkSetOrJwk];
-  const where = 'The key given to localJwks()';
-  screenKeySet(structuredClone(entries), where); // refuse private material now, not at first verify
-  const keys = Promise.resolve(structuredClone(entries));
+  // Own member only: every object inherits members a JWK Set's "keys" must not be taken from.
+  const entries = Object.hasOwn(jwkSetOrJwk, 'keys')
+    ? (jwkSetOrJwk as { keys: unknown }).keys
+    : [jwkSetOrJwk];
+  const copy = (): unknown => {
+    try {
+      return structuredClone(entries);
+    } catch (cause) {
+      throw new VerificationError('ERR_KEY_INVALID', 'localJwks() needs plain JSON data.', {
+        cause,
+      });
+    }
+  };
+  screenKeySet(copy(), 'The key given to localJwks()'); // refuse private material now
+  const keys = Promise.resolve(copy());
   return { kind: 'local', id: 'local', [LOADER]: { inline: () => keys } };
 }

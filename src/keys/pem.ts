@@ -1,7 +1,7 @@
 import { exportJWK, importSPKI, importX509 } from 'jose';
 import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../errors.js';
 import { fetchFailed } from '../map-error.js';
-import { MIN_RSA_BITS } from './guard.js';
+import { unsafeBecause } from './guard.js';
 import { SUPPORTED_ALGORITHMS } from './select.js';
 import {
   LOADER,
@@ -125,10 +125,8 @@ async function keysFromPem(block: { label: string; text: string }, alg: string):
       { cause },
     );
   }
-  const bits = (key.algorithm as Partial<RsaHashedKeyAlgorithm>).modulusLength;
-  if (bits !== undefined && bits < MIN_RSA_BITS)
-    throw invalid(
-      `The PEM key is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required.`,
-    );
-  return [{ ...(await exportJWK(key)), alg, use: 'sig' }];
+  const jwk = { ...(await exportJWK(key)), alg, use: 'sig' };
+  const unsafe = unsafeBecause(jwk);
+  if (unsafe !== undefined) throw invalid(`The PEM key is refused: ${unsafe}.`);
+  return [jwk];
 }

@@ -16,49 +16,31 @@ const PRIMES = [
   103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
 ];
 
-const GENERATOR = 65537;
+/** For each prime p, `[r]` is 1 when r is a power of 65537 modulo p; built on first use. */
+let subgroups: Uint8Array[] | undefined;
 
-interface Fingerprint {
-  /** The product of PRIMES (219 bits), so one BigInt division reduces a modulus of any size. */
-  product: bigint;
-  primes: bigint[];
-  /** For each prime p, `members[r]` is 1 when r is a power of 65537 modulo p. */
-  members: Uint8Array[];
-}
-
-let fingerprint: Fingerprint | undefined;
-
-/** The powers of 65537 modulo p: at most p - 1 multiplications of small numbers. */
 function subgroup(prime: number): Uint8Array {
   const members = new Uint8Array(prime);
-  const g = GENERATOR % prime;
+  const g = 65537 % prime;
   for (let power = 1; members[power] === 0; power = (power * g) % prime) members[power] = 1;
   return members;
 }
 
-function precompute(): Fingerprint {
-  fingerprint ??= {
-    product: PRIMES.reduce((product, prime) => product * BigInt(prime), 1n),
-    primes: PRIMES.map(BigInt),
-    members: PRIMES.map(subgroup),
-  };
-  return fingerprint;
-}
-
 /**
- * Whether an RSA modulus has the ROCA fingerprint of Infineon RSALib keys (CVE-2017-15361).
- * The tables are built on first use (about 2,100 small multiplications); each call then costs
- * one BigInt remainder of the modulus plus 38 small ones.
+ * Whether an RSA modulus (big-endian bytes) has the ROCA fingerprint of Infineon RSALib keys
+ * (CVE-2017-15361). Plain arithmetic on the bytes, one remainder per prime, no BigInt: a few
+ * microseconds per key, once per key set.
  *
  * @example
- * if (hasRocaFingerprint(modulus)) refuse('it is an Infineon ROCA key (CVE-2017-15361)');
+ * if (hasRocaFingerprint(modulusBytes)) refuse('it is an Infineon ROCA key (CVE-2017-15361)');
  */
-export function hasRocaFingerprint(modulus: bigint): boolean {
-  const { product, primes, members } = precompute();
-  const reduced = modulus % product;
-  for (let i = 0; i < primes.length; i++) {
-    const residue = Number(reduced % primes[i]!);
-    if (members[i]![residue] !== 1) return false;
+export function hasRocaFingerprint(modulus: Uint8Array): boolean {
+  subgroups ??= PRIMES.map(subgroup);
+  for (let i = 0; i < PRIMES.length; i++) {
+    const prime = PRIMES[i]!;
+    let residue = 0;
+    for (const byte of modulus) residue = (residue * 256 + byte) % prime;
+    if (subgroups[i]![residue] !== 1) return false;
   }
   return true;
 }

@@ -1,5 +1,5 @@
+import { decodeStrict } from '../base64url.js';
 import { hasRocaFingerprint } from './roca.js';
-import { bytesToBigInt, decodeBase64urlStrict } from './strict-base64url.js';
 
 /**
  * The largest public exponent accepted: 2^31 - 1, Go's limit (crypto/rsa `checkPub`), the
@@ -9,14 +9,13 @@ import { bytesToBigInt, decodeBase64urlStrict } from './strict-base64url.js';
  * cost of each signature check (https://www.imperialviolet.org/2012/03/16/rsae.html); every
  * real key uses 65537 (or 3).
  */
-export const MAX_RSA_EXPONENT = 2n ** 31n - 1n;
+export const MAX_RSA_EXPONENT = 2 ** 31 - 1;
 
 /** The largest modulus accepted (OPENSSL_RSA_MAX_MODULUS_BITS, and BoringSSL's limit too). */
 export const MAX_RSA_MODULUS_BITS = 16384;
 
 // Generous: leading zero octets are tolerated (RFC 7518 §2 forbids them, some IdPs send them).
 const MAX_MODULUS_CHARS = Math.ceil(((MAX_RSA_MODULUS_BITS / 8 + 8) * 4) / 3);
-const MAX_EXPONENT_CHARS = 16;
 
 /**
  * Why an RSA public key (the JWK members `n` and `e`, RFC 7518 §6.3.1) is unsafe to verify
@@ -31,39 +30,39 @@ const MAX_EXPONENT_CHARS = 16;
  * rsaKeyProblem(jwk.n, jwk.e); // undefined, or e.g. 'its public exponent is 1'
  */
 export function rsaKeyProblem(n: unknown, e: unknown): string | undefined {
-  // Checked before decoding, so a megabyte "n" costs a comparison, not a BigInt.
-  if (typeof n === 'string' && n.length > MAX_MODULUS_CHARS)
-    return `its modulus is longer than ${MAX_RSA_MODULUS_BITS} bits`;
-  if (typeof e === 'string' && e.length > MAX_EXPONENT_CHARS)
-    return 'its public exponent is larger than 2^31 - 1';
-  const modulus = readUInt(n);
+  // Checked before decoding, so a megabyte "n" costs a comparison.
+  if (typeof n === 'string' && n.length > MAX_MODULUS_CHARS) return tooLong;
+  const modulus = significant(decodeStrict(n));
   if (modulus === undefined) return 'its modulus "n" is not canonical base64url';
-  const exponent = readUInt(e);
+  const exponent = significant(decodeStrict(e));
   if (exponent === undefined) return 'its exponent "e" is not canonical base64url';
   return exponentProblem(exponent) ?? modulusProblem(modulus);
 }
 
-function readUInt(value: unknown): bigint | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  const bytes = decodeBase64urlStrict(value);
-  return bytes === undefined ? undefined : bytesToBigInt(bytes);
+const tooLong = `its modulus is longer than ${MAX_RSA_MODULUS_BITS} bits`;
+
+/** The bytes without leading zero octets, or undefined for nothing at all. */
+function significant(bytes: Uint8Array | undefined): Uint8Array | undefined {
+  if (bytes === undefined || bytes.length === 0) return undefined;
+  const start = bytes.findIndex((byte) => byte !== 0);
+  return bytes.subarray(start === -1 ? bytes.length : start);
 }
 
-function exponentProblem(exponent: bigint): string | undefined {
+function exponentProblem(bytes: Uint8Array): string | undefined {
+  if (bytes.length > 4) return 'its public exponent is larger than 2^31 - 1';
+  const exponent = bytes.reduce((value, byte) => value * 256 + byte, 0);
   // e = 1 makes the "signature" the padded message itself: anyone can forge one.
-  if (exponent === 1n) return 'its public exponent is 1';
-  if (exponent === 0n) return 'its public exponent is 0';
-  // e must be invertible modulo (p-1)(q-1), which is even: an even e cannot be a real key.
+  if (exponent <= 1) return `its public exponent is ${exponent}`;
   if (exponent > MAX_RSA_EXPONENT) return 'its public exponent is larger than 2^31 - 1';
-  if (exponent % 2n === 0n) return `its public exponent ${exponent} is even`;
+  // e must be invertible modulo (p-1)(q-1), which is even: an even e cannot be a real key.
+  if (exponent % 2 === 0) return `its public exponent ${exponent} is even`;
   return undefined;
 }
 
-function modulusProblem(modulus: bigint): string | undefined {
-  if (modulus % 2n === 0n) return 'its modulus is even';
-  if (modulus >= 1n << BigInt(MAX_RSA_MODULUS_BITS))
-    return `its modulus is longer than ${MAX_RSA_MODULUS_BITS} bits`;
-  if (hasRocaFingerprint(modulus))
-    return 'it is an Infineon key with the ROCA weakness (CVE-2017-15361); its private key can be computed';
+function modulusProblem(bytes: Uint8Array): string | undefined {
+  if ((bytes.at(-1) ?? 0) % 2 === 0) return 'its modulus is even';
+  if (bytes.length * 8 - Math.clz32(bytes[0]!) + 24 > MAX_RSA_MODULUS_BITS) return tooLong;
+  if (hasRocaFingerprint(bytes))
+    return 'it is a ROCA-weak Infineon key (CVE-2017-15361): its private key can be computed';
   return undefined;
 }

@@ -100,7 +100,7 @@ async function sendWithRetries(
   for (let attempt = 0; ; attempt++) {
     let response: Response | undefined;
     try {
-      response = await send(request, policy, signal);
+      response = await untilAborted(send(request, policy, signal), signal);
     } catch (error) {
       if (signal.aborted || attempt >= policy.retry) throw error;
     }
@@ -119,6 +119,19 @@ function retryDelay(response: Response | undefined, attempt: number): number {
   const seconds = retryAfter != null && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
   // The deadline still bounds the wait: a long Retry-After ends in a timeout, not a hang.
   return seconds === undefined ? backoff : Math.max(backoff, seconds * 1000);
+}
+
+/**
+ * The fetch, or a rejection once the deadline aborts: a fetch that ignores its signal (happy-dom's,
+ * on a 304 it has nothing cached for) must not outlive the deadline.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const stop = () => reject(new Error('aborted'));
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -42,9 +42,7 @@ export function assertHeader(header: Record<string, unknown>): asserts header is
     );
   }
   if (header.zip !== undefined) {
-    throw malformed(
-      'The token header sets "zip", which JWS does not allow (RFC 7516 §4.1.3 is JWE only).',
-    );
+    throw malformed('The token header sets "zip", which is JWE only (RFC 7516 §4.1.3).');
   }
 }
 
@@ -57,7 +55,7 @@ function assertCritical(crit: unknown, header: Record<string, unknown>): void {
   for (const name of crit) {
     if (!UNDERSTOOD_CRITICAL.has(name)) {
       throw malformed(
-        `The token lists a critical header parameter tokenward does not understand ("${name}"), so it must be refused (RFC 7515 §4.1.11).`,
+        `The token marks "${name}" critical, which tokenward does not understand (RFC 7515 §4.1.11).`,
       );
     }
     if (!Object.hasOwn(header, name) || header[name] === undefined)

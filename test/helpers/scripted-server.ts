@@ -16,7 +16,7 @@ export class ScriptedServer {
   private sockets = new Set<Socket>();
   private server: Server = createServer((req, res) => {
     res.setHeader('access-control-allow-origin', '*');
-    res.setHeader('access-control-allow-headers', '*');
+    res.setHeader('access-control-allow-headers', 'Authorization, *');
     res.setHeader('access-control-expose-headers', 'ETag, Date, Retry-After, X-Token');
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     this.seen.push(req);

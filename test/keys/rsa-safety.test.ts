@@ -20,14 +20,14 @@ describe('rsaKeyProblem()', () => {
     [1n, 'its public exponent is 1'],
     [2n, 'its public exponent 2 is even'],
     [65536n, 'its public exponent 65536 is even'],
-    [MAX_RSA_EXPONENT + 1n, 'its public exponent is larger than 2^31 - 1'],
+    [BigInt(MAX_RSA_EXPONENT) + 1n, 'its public exponent is larger than 2^31 - 1'],
     [2n ** 256n + 1n, 'its public exponent is larger than 2^31 - 1'],
   ])('refuses e = %s', (e, reason) => {
     expect(rsaKeyProblem(n, toBase64url(e))).toBe(reason);
   });
 
   it('accepts the largest exponent Go accepts, 2^31 - 1', () => {
-    expect(rsaKeyProblem(n, toBase64url(MAX_RSA_EXPONENT))).toBeUndefined();
+    expect(rsaKeyProblem(n, toBase64url(BigInt(MAX_RSA_EXPONENT)))).toBeUndefined();
   });
 
   it('refuses an even modulus and one over 16384 bits', () => {

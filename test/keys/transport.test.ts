@@ -81,6 +81,20 @@ describe('key transport: the platform fetch, bounded', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('bounds a fetch that ignores its abort signal and never settles', async () => {
+    const deaf = () => new Promise<Response>(() => undefined);
+    const started = Date.now();
+    const message = await failure(
+      fetchDocument(
+        { url: `${base}/k`, accept: '*/*' },
+        policy({ timeoutMs: 300, fetch: deaf }),
+        Date.now,
+      ),
+    );
+    expect(message).toMatch(/within 0.3s/);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
   // Node only: happy-dom's fetch keeps an HTTP cache of its own that answers a hand-made
   // conditional request itself (the jwks() ETag test covers 304s in happy-dom).
   it.skipIf(typeof window !== 'undefined')(

@@ -1,18 +1,26 @@
-// Interleaved measurement: every round runs every contender once, in a rotating order, so drift
-// on a shared machine hits all of them alike. Results are medians of per-operation times.
+// Interleaved measurement, portable (Node and the browser page). Every round runs every contender
+// once, in a rotating order, so drift on a shared machine hits all of them alike. A contender is
+// { name, ops, run(ops) }: `run` performs `ops` operations; the result is time per operation.
 
-export async function compare(contenders, { rounds, ops }) {
+/**
+ * Runs `rounds` interleaved rounds after one warm-up round (discarded).
+ * @returns {Promise<{ name: string, samples: number[] }[]>} µs per operation, one sample per round
+ */
+export async function compare(contenders, { rounds, ops, gc = globalThis.gc }) {
   const samples = new Map(contenders.map((c) => [c.name, []]));
-  for (const contender of contenders) await contender.run(Math.min(ops, 50)); // warm-up: JIT, key import
-  for (let round = 0; round < rounds; round++) {
-    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
+  for (let round = -1; round < rounds; round++) {
+    const shift = Math.max(round, 0);
+    const order = contenders.map((_, i) => contenders[(i + shift) % contenders.length]);
     for (const contender of order) {
-      const started = process.hrtime.bigint();
-      await contender.run(ops);
-      samples.get(contender.name).push(Number(process.hrtime.bigint() - started) / ops);
+      const n = contender.ops ?? ops;
+      gc?.(); // outside the timed part: each contender starts with a collected heap (Node only)
+      const started = performance.now();
+      await contender.run(n);
+      const elapsed = performance.now() - started;
+      if (round >= 0) samples.get(contender.name).push((elapsed * 1000) / n);
     }
   }
-  return contenders.map((c) => ({ name: c.name, nsPerOp: median(samples.get(c.name)) }));
+  return contenders.map((c) => ({ name: c.name, samples: samples.get(c.name) }));
 }
 
 export function median(values) {
@@ -21,21 +29,15 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Prints a table with µs/op, ops/s, and the ratio against a reference row (speed: higher is faster). */
-export function printTable(title, rows, referenceName) {
-  const reference = rows.find((r) => r.name === referenceName);
-  console.log(`\n${title}`);
-  console.log(
-    `  ${'contender'.padEnd(34)} ${'µs/op'.padStart(10)} ${'ops/s'.padStart(11)} ${`× ${referenceName}`.padStart(16)}`,
-  );
-  for (const row of rows) {
-    const speed = reference.nsPerOp / row.nsPerOp;
-    console.log(
-      `  ${row.name.padEnd(34)} ${(row.nsPerOp / 1000).toFixed(2).padStart(10)} ${Math.round(
-        1e9 / row.nsPerOp,
-      )
-        .toLocaleString('en')
-        .padStart(11)} ${speed.toFixed(2).padStart(16)}`,
-    );
-  }
+/** Median and min–max of a list of numbers. */
+export function spread(values) {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/**
+ * How many times faster `row` is than `reference`, round by round (same round, same conditions):
+ * reference time / row time. Higher is faster.
+ */
+export function speedRatio(row, reference) {
+  return spread(row.samples.map((us, i) => reference.samples[i] / us));
 }

@@ -2,10 +2,16 @@
 // (reference time / contender time, higher is faster) with their min–max over the rounds.
 import { median, speedRatio } from './measure.mjs';
 
+/** Three significant digits for small numbers, one decimal from 10, none from 1000. */
+const digits = (x) => {
+  const a = Math.abs(x);
+  return a >= 1000 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+};
+
 export const fmt = {
-  us: (us) => (us >= 100 ? us.toFixed(1) : us >= 1 ? us.toFixed(2) : us.toFixed(3)),
-  ms: (ms) => ms.toFixed(ms >= 10 ? 1 : ms >= 1 ? 2 : 3),
-  ratio: (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)),
+  us: (us) => us.toFixed(digits(us)),
+  ms: (ms) => ms.toFixed(digits(ms)),
+  ratio: (x) => x.toFixed(Math.max(digits(x) - 1, 0)),
   range: ({ min, max }, f = fmt.ratio) => `${f(min)}–${f(max)}`,
   int: (n) => Math.round(n).toLocaleString('en'),
 };

@@ -38,10 +38,10 @@ function page() {
 export async function chromiumScenarios({
   scenarios = ['unique', 'memo'],
   count = 300,
-  rounds = 15,
+  rounds = 31,
   ops = 300,
   memoOps = 100_000,
-  memoRounds = 11,
+  memoRounds = 21,
 } = {}) {
   const site = await serveStatic(root, { '/': { type: 'text/html', body: page() } }, [
     '/dist/',

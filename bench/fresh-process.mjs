@@ -19,7 +19,7 @@ const LABELS = {
   jose: 'jose createRemoteJWKSet',
 };
 
-export async function freshProcess({ rounds = 15 } = {}) {
+export async function freshProcess({ rounds = 21 } = {}) {
   const key = await makeKey('bench-fresh');
   const [token] = await makeTokens(key, 1);
   const server = await startJwksServer({ keys: [key.jwk] });

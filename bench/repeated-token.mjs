@@ -6,7 +6,7 @@ import { makeKey, makeTokens } from './lib/fixtures.mjs';
 import { compare } from './lib/measure.mjs';
 import { printRatio, printTable, title } from './lib/report.mjs';
 
-export async function repeatedTokenNode({ ops = 300, memoOps = 100_000, rounds = 11 } = {}) {
+export async function repeatedTokenNode({ ops = 300, memoOps = 100_000, rounds = 21 } = {}) {
   const key = await makeKey('bench-repeat');
   const [token] = await makeTokens(key, 1);
   const contenders = await repeatedTokenContenders({

@@ -9,6 +9,7 @@ import { coldStart } from './cold-start.mjs';
 import { freshProcess } from './fresh-process.mjs';
 import { bundleSizes } from './bundle-size.mjs';
 import { memory } from './memory.mjs';
+import { loadavg } from 'node:os';
 import { chromiumAvailable, CHROMIUM } from './lib/chromium.mjs';
 import { printMachine } from './lib/machine.mjs';
 
@@ -61,4 +62,8 @@ for (const section of SECTIONS) {
   }
   await section.run(scenarios);
 }
-console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s; load average now ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

@@ -9,7 +9,7 @@ import { makeKey, makeTokens } from './lib/fixtures.mjs';
 import { compare } from './lib/measure.mjs';
 import { printRatio, printTable, title } from './lib/report.mjs';
 
-export async function uniqueTokensNode({ count = 300, rounds = 15 } = {}) {
+export async function uniqueTokensNode({ count = 300, rounds = 31 } = {}) {
   const key = await makeKey('bench-rs');
   const tokens = await makeTokens(key, count);
   const contenders = await uniqueTokenContenders({ tokenward, jose, jwk: key.jwk, tokens });

@@ -11,7 +11,7 @@ const digits = (x) => {
 export const fmt = {
   us: (us) => us.toFixed(digits(us)),
   ms: (ms) => ms.toFixed(digits(ms)),
-  ratio: (x) => x.toFixed(Math.max(digits(x) - 1, 0)),
+  ratio: (x) => x.toFixed(Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2),
   range: ({ min, max }, f = fmt.ratio) => `${f(min)}–${f(max)}`,
   int: (n) => Math.round(n).toLocaleString('en'),
 };

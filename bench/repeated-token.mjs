@@ -16,7 +16,7 @@ export async function repeatedTokenNode({ ops = 300, memoOps = 100_000, rounds =
     token,
     memoOps,
   });
-  const rows = await compare(contenders, { rounds, ops });
+  const rows = await compare(contenders, { rounds, ops, blocks: 5 });
   title(
     `2. Memo hit, Node: the same token, ${ops} verifies per round (tokenward: ${memoOps.toLocaleString('en')}); ${rounds} interleaved rounds, median`,
   );

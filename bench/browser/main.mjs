@@ -11,11 +11,13 @@ window.bench = {
     compare(await uniqueTokenContenders({ tokenward, jose, jwk, tokens }), {
       rounds,
       ops: tokens.length,
+      blocks: tokens.length / 50,
     }),
   repeated: async ({ jwk, token, ops, memoOps, rounds }) =>
     compare(await repeatedTokenContenders({ tokenward, jose, jwk, token, memoOps }), {
       rounds,
       ops,
+      blocks: 5,
     }),
 };
 window.benchReady = true;

@@ -1,6 +1,7 @@
 // The contenders of scenarios 1 and 2, written once and run both in Node and in the Chromium page.
 // The libraries come in as parameters (Node imports dist/index.js and jose; the page gets the same
 // files through its import map), so only the public API of tokenward is used.
+import { each } from './measure.mjs';
 
 export const ISSUER = 'https://issuer.bench';
 export const AUDIENCE = 'bench';
@@ -26,10 +27,6 @@ export function splitForFloor(token) {
     signature: base64url(token.slice(last + 1)),
   };
 }
-
-const each = (fn, count) => async (ops) => {
-  for (let i = 0; i < ops; i++) await fn(i % count);
-};
 
 /**
  * Scenario 1: distinct RS256 tokens, each verified once per round; no contender can remember one.

@@ -1,24 +1,40 @@
-// Interleaved measurement, portable (Node and the browser page). Every round runs every contender
-// once, in a rotating order, so drift on a shared machine hits all of them alike. A contender is
-// { name, ops, run(ops) }: `run` performs `ops` operations; the result is time per operation.
+// Interleaved measurement, portable (Node and the browser page). A contender is
+// { name, ops?, run(n, offset) }: `run` performs n operations, starting at input `offset`.
+//
+// Every round runs every contender over the same inputs. A round is cut into `blocks`; each block
+// runs every contender for its share of the operations, in an order that rotates block by block.
+// So a burst of load from the other users of this machine (milliseconds long) lands on all
+// contenders alike instead of on whichever ran its whole round at that moment. Blocks stay long
+// (50 verifies): at 10, switching between WebCrypto and node:crypto contenders costs the WebCrypto
+// ones a thread-pool wake-up every few operations and doubled the floor. A round's sample is its
+// total time per operation, garbage collection included.
 
 /**
- * Runs `rounds` interleaved rounds after one warm-up round (discarded).
+ * Runs `rounds` rounds after one warm-up round (discarded).
  * @returns {Promise<{ name: string, samples: number[] }[]>} µs per operation, one sample per round
  */
-export async function compare(contenders, { rounds, ops, gc = globalThis.gc }) {
+export async function compare(contenders, { rounds, ops, blocks = 1, gc = globalThis.gc }) {
   const samples = new Map(contenders.map((c) => [c.name, []]));
+  const total = (c) => c.ops ?? ops;
+  for (const c of contenders)
+    if (total(c) % blocks)
+      throw new Error(`${c.name}: ${total(c)} ops do not split into ${blocks} blocks`);
+  let turn = 0;
   for (let round = -1; round < rounds; round++) {
-    const shift = Math.max(round, 0);
-    const order = contenders.map((_, i) => contenders[(i + shift) % contenders.length]);
-    for (const contender of order) {
-      const n = contender.ops ?? ops;
-      gc?.(); // outside the timed part: each contender starts with a collected heap (Node only)
-      const started = performance.now();
-      await contender.run(n);
-      const elapsed = performance.now() - started;
-      if (round >= 0) samples.get(contender.name).push((elapsed * 1000) / n);
+    const elapsed = new Map(contenders.map((c) => [c.name, 0]));
+    gc?.(); // Node with --expose-gc: every round starts from a collected heap, outside the clock
+    for (let block = 0; block < blocks; block++) {
+      const shift = turn++;
+      for (let k = 0; k < contenders.length; k++) {
+        const c = contenders[(k + shift) % contenders.length];
+        const n = total(c) / blocks;
+        const started = performance.now();
+        await c.run(n, block * n);
+        elapsed.set(c.name, elapsed.get(c.name) + performance.now() - started);
+      }
     }
+    if (round >= 0)
+      for (const c of contenders) samples.get(c.name).push((elapsed.get(c.name) * 1000) / total(c));
   }
   return contenders.map((c) => ({ name: c.name, samples: samples.get(c.name) }));
 }
@@ -41,3 +57,10 @@ export function spread(values) {
 export function speedRatio(row, reference) {
   return spread(row.samples.map((us, i) => reference.samples[i] / us));
 }
+
+/** run(n, offset) over n awaited calls of fn(i), i = offset, offset + 1, … modulo count. */
+export const each =
+  (fn, count) =>
+  async (n, offset = 0) => {
+    for (let i = 0; i < n; i++) await fn((offset + i) % count);
+  };

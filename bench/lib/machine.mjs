@@ -48,6 +48,6 @@ export function printMachine(argv) {
     `  measured   tokenward ${own.version} dist/ of ${quiet('git', ['describe', '--always', '--dirty']) ?? 'unknown commit'}; jose ${version('jose')}, aws-jwt-verify ${version('aws-jwt-verify')}, fast-jwt ${version('fast-jwt')}, esbuild ${version('esbuild')}`,
   );
   console.log(
-    '  method     interleaved rounds (each cut in blocks of ~50 verifies that rotate the order; first round discarded), medians; ratios are speeds (higher = faster), per round, with min–max over the rounds',
+    '  method     interleaved rounds (each cut in blocks of ~50 verifies that rotate the order, one untimed verify before each block; first round discarded), medians; ratios are speeds (higher = faster), per round, with min–max over the rounds',
   );
 }

@@ -4,16 +4,20 @@
 // Every round runs every contender over the same inputs. A round is cut into `blocks`; each block
 // runs every contender for its share of the operations, in an order that rotates block by block.
 // So a burst of load from the other users of this machine (milliseconds long) lands on all
-// contenders alike instead of on whichever ran its whole round at that moment. Blocks stay long
-// (50 verifies): at 10, switching between WebCrypto and node:crypto contenders costs the WebCrypto
-// ones a thread-pool wake-up every few operations and doubled the floor. A round's sample is its
-// total time per operation, garbage collection included.
+// contenders alike instead of on whichever ran its whole round at that moment. Switching costs a
+// WebCrypto contender a wake-up of the thread that runs its crypto (after a node:crypto contender
+// at 10 verifies per block, the floor took twice as long), so blocks stay long (50 verifies) and
+// each starts with `warm` untimed operations. A round's sample is its total time per operation,
+// garbage collection included.
 
 /**
  * Runs `rounds` rounds after one warm-up round (discarded).
  * @returns {Promise<{ name: string, samples: number[] }[]>} µs per operation, one sample per round
  */
-export async function compare(contenders, { rounds, ops, blocks = 1, gc = globalThis.gc }) {
+export async function compare(
+  contenders,
+  { rounds, ops, blocks = 1, warm = 1, gc = globalThis.gc },
+) {
   const samples = new Map(contenders.map((c) => [c.name, []]));
   const total = (c) => c.ops ?? ops;
   for (const c of contenders)
@@ -28,6 +32,7 @@ export async function compare(contenders, { rounds, ops, blocks = 1, gc = global
       for (let k = 0; k < contenders.length; k++) {
         const c = contenders[(k + shift) % contenders.length];
         const n = total(c) / blocks;
+        if (warm) await c.run(warm, block * n);
         const started = performance.now();
         await c.run(n, block * n);
         elapsed.set(c.name, elapsed.get(c.name) + performance.now() - started);

@@ -35,14 +35,8 @@ function page() {
 </html>`;
 }
 
-export async function chromiumScenarios({
-  scenarios = ['unique', 'memo'],
-  count = 300,
-  rounds = 31,
-  ops = 300,
-  memoOps = 100_000,
-  memoRounds = 21,
-} = {}) {
+/** Chromium on the bench page, ready to run; `clock` says how fine the page's timer is. */
+async function openBenchPage() {
   const site = await serveStatic(root, { '/': { type: 'text/html', body: page() } }, [
     '/dist/',
     '/node_modules/jose/',
@@ -51,10 +45,13 @@ export async function chromiumScenarios({
     '/bench/browser/',
   ]);
   const browser = await launchChromium();
-  const results = {};
+  const close = async () => {
+    await browser.close();
+    await site.close();
+  };
+  const errors = [];
   try {
     const tab = await browser.context.newPage();
-    const errors = [];
     tab.on('pageerror', (e) => errors.push(e.message));
     await tab.goto(`${site.url}/`);
     await tab
@@ -62,19 +59,32 @@ export async function chromiumScenarios({
       .catch(() => {
         throw new Error(`the bench page did not load: ${errors.join('; ') || 'no page error'}`);
       });
-    const isolated = await tab.evaluate(() => window.bench.isolated());
-    const clock = isolated
+    const clock = (await tab.evaluate(() => window.bench.isolated()))
       ? 'cross-origin isolated, performance.now() ≈ 5 µs'
       : 'NOT isolated: performance.now() ≈ 100 µs';
-    const key = await makeKey('bench-chromium');
+    return { tab, errors, clock, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
+export async function chromiumScenarios({
+  scenarios = ['unique', 'memo'],
+  count = 300,
+  rounds = 31,
+  ops = 300,
+  memoOps = 100_000,
+  memoRounds = 21,
+} = {}) {
+  const { tab, errors, clock, close } = await openBenchPage();
+  const results = {};
+  try {
+    const key = await makeKey('bench-chromium');
     if (scenarios.includes('unique')) {
       const tokens = await makeTokens(key, count);
-      const rows = await tab.evaluate((input) => window.bench.unique(input), {
-        jwk: key.jwk,
-        tokens,
-        rounds,
-      });
+      const input = { jwk: key.jwk, tokens, rounds };
+      const rows = await tab.evaluate((i) => window.bench.unique(i), input);
       title(
         `1. Unique tokens, Chromium: ${count} distinct RS256 tokens, each verified once per round; ${rounds} interleaved rounds, median (${clock})`,
       );
@@ -83,13 +93,8 @@ export async function chromiumScenarios({
     }
     if (scenarios.includes('memo')) {
       const [token] = await makeTokens(key, 1);
-      const rows = await tab.evaluate((input) => window.bench.repeated(input), {
-        jwk: key.jwk,
-        token,
-        ops,
-        memoOps,
-        rounds: memoRounds,
-      });
+      const input = { jwk: key.jwk, token, ops, memoOps, rounds: memoRounds };
+      const rows = await tab.evaluate((i) => window.bench.repeated(i), input);
       title(
         `2. Memo hit, Chromium: the same token, ${ops} verifies per round (tokenward: ${memoOps.toLocaleString('en')}); ${memoRounds} interleaved rounds, median`,
       );
@@ -98,8 +103,7 @@ export async function chromiumScenarios({
     }
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
   } finally {
-    await browser.close();
-    await site.close();
+    await close();
   }
   return results;
 }

@@ -42,7 +42,7 @@ const contenders = {
  * contender opens a new TCP connection, as a first request does; round 0 warms up and is dropped.
  * A spy on globalThis.fetch also notes when the library handed the request to the platform.
  */
-async function requestDelay(key, token, rounds) {
+async function sampleRequestDelay(key, token, rounds) {
   const names = Object.keys(contenders);
   const samples = Object.fromEntries(
     names.map((n) => [n, { arrival: [], fetchCall: [], total: [] }]),
@@ -73,20 +73,24 @@ async function requestDelay(key, token, rounds) {
   } finally {
     globalThis.fetch = platformFetch;
   }
+  return samples;
+}
+
+async function requestDelay(key, token, rounds) {
+  const samples = await sampleRequestDelay(key, token, rounds);
   title(
     `3a. Cold start, Node: calling verify() (cold key cache) → key request arrives at a server on 127.0.0.1; ${rounds} interleaved rounds, median (min–max)`,
   );
   console.log(
     `  ${'contender'.padEnd(26)} ${'→ fetch() called ms'.padStart(22)} ${'→ request arrived ms'.padStart(22)} ${'over floor ms'.padStart(15)} ${'→ verified ms'.padStart(20)}`,
   );
+  const cell = (values) =>
+    values.length
+      ? `${fmt.ms(spread(values).median)} (${fmt.range(spread(values), fmt.ms)})`
+      : 'not seen';
   const results = {};
-  for (const name of names) {
-    const s = samples[name];
+  for (const [name, s] of Object.entries(samples)) {
     const over = spread(s.arrival.map((a, i) => a - samples[FETCH].arrival[i]));
-    const cell = (values) =>
-      values.length
-        ? `${fmt.ms(spread(values).median)} (${fmt.range(spread(values), fmt.ms)})`
-        : 'not seen';
     console.log(
       `  ${name.padEnd(26)} ${cell(s.fetchCall).padStart(22)} ${cell(s.arrival).padStart(22)} ${(name === FETCH ? '' : fmt.ms(over.median)).padStart(15)} ${cell(s.total).padStart(20)}`,
     );

@@ -50,8 +50,11 @@ export async function freshProcess({ rounds = 21 } = {}) {
     );
   }
   const diff = spread(col('tokenward', 'totalMs').map((t, i) => t - col('jose', 'totalMs')[i]));
+  // Load from other processes only ever adds time, so the fastest spawn of each is a second,
+  // steadier estimate next to the median of per-round differences.
+  const best = (name) => Math.min(...col(name, 'totalMs'));
   console.log(
-    `  tokenward − jose, import → verified: ${fmt.ms(diff.median)} ms (rounds ${fmt.range(diff, fmt.ms)}), target ≤ 1 ms: ${diff.median <= 1 ? 'met' : 'NOT met'}`,
+    `  tokenward − jose, import → verified: ${fmt.ms(diff.median)} ms (rounds ${fmt.range(diff, fmt.ms)}; fastest spawns ${fmt.ms(best('tokenward'))} − ${fmt.ms(best('jose'))} = ${fmt.ms(best('tokenward') - best('jose'))} ms), target ≤ 1 ms: ${diff.median <= 1 ? 'met' : 'NOT met'}`,
   );
   console.log(
     "  import: loading the modules (jose ships 46 ES module files, ky 30); first verify: the process's first fetch (Node loads undici on first call), key import, signature",

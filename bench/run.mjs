@@ -45,17 +45,26 @@ if (unknown.length || argv.some((a) => !a.startsWith('--only='))) {
 const wantScenarios = only.filter((w) => SCENARIOS.includes(w));
 const wantRuntimes = only.filter((w) => RUNTIMES.includes(w));
 
-const started = performance.now();
-printMachine(argv);
-for (const section of SECTIONS) {
+/** The scenarios of `section` that --only selects (all without --only). */
+function selected(section) {
   const scenarios = wantScenarios.length
     ? section.scenarios.filter((s) => wantScenarios.includes(s))
     : section.scenarios;
-  if (!scenarios.length) continue;
-  if (wantRuntimes.length && !wantRuntimes.includes(section.runtime ?? '')) {
-    // A section without a runtime (bundle size) runs under a runtime filter only when named.
-    if (section.runtime || !wantScenarios.length) continue;
-  }
+  if (!wantRuntimes.length || wantRuntimes.includes(section.runtime)) return scenarios;
+  // A section without a runtime (bundle size) runs under a runtime filter only when named.
+  return section.runtime || !wantScenarios.length ? [] : scenarios;
+}
+
+const runs = SECTIONS.map((section) => ({ section, scenarios: selected(section) })).filter(
+  (r) => r.scenarios.length,
+);
+if (!runs.length) {
+  console.error(`--only=${only.join(',')} selects nothing: no such scenario in that runtime`);
+  process.exit(2);
+}
+const started = performance.now();
+printMachine(argv);
+for (const { section, scenarios } of runs) {
   if (section.runtime === 'chromium' && !chromiumAvailable()) {
     console.log(`\n*** SKIPPED the Chromium scenarios: no Chromium at ${CHROMIUM}`);
     continue;

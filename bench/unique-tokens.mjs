@@ -3,8 +3,15 @@ import * as jose from 'jose';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { createVerifier as createFastJwtVerifier } from 'fast-jwt';
 import * as tokenward from '../dist/index.js';
-import { AUDIENCE, FLOOR, ISSUER, JOSE_KEY, JOSE_SET, TOKENWARD } from './lib/contenders.mjs';
-import { uniqueTokenContenders } from './lib/contenders.mjs';
+import {
+  AUDIENCE,
+  FLOOR,
+  ISSUER,
+  JOSE_KEY,
+  JOSE_SET,
+  TOKENWARD,
+  uniqueTokenContenders,
+} from './lib/contenders.mjs';
 import { makeKey, makeTokens } from './lib/fixtures.mjs';
 import { compare, each } from './lib/measure.mjs';
 import { printRatio, printTable, title } from './lib/report.mjs';

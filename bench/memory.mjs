@@ -1,4 +1,4 @@
-// Scenario 4: heap growth after verifying 100,000 distinct tokens: the memo must stay bounded.
+// Scenario 5: heap growth after verifying 100,000 distinct tokens: the memo must stay bounded.
 import { createVerifier, localJwks } from '../dist/index.js';
 import { AUDIENCE, ISSUER, makeKey, makeTokens } from './lib/fixtures.mjs';
 
@@ -25,7 +25,7 @@ export async function memory({ count = 100_000, batch = 5_000 } = {}) {
   const after = process.memoryUsage().heapUsed;
   const growth = (after - before) / 1024 / 1024;
   console.log(
-    `\n4. Memory: ${count.toLocaleString('en')} distinct tokens verified (memo max 1000) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `\n5. Memory, Node: ${count.toLocaleString('en')} distinct tokens verified (memo max 1000) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   console.log(
     `  heap before ${(before / 1024 / 1024).toFixed(1)} MiB, after ${(after / 1024 / 1024).toFixed(1)} MiB: growth ${growth.toFixed(2)} MiB (bounded: ~1000 remembered tokens)`,

@@ -1,40 +1,29 @@
-// Scenario 2: the same token again and again, as an SPA attaches it to every request.
-import { createLocalJWKSet, jwtVerify } from 'jose';
-import { createVerifier, localJwks } from '../dist/index.js';
-import { compare, printTable } from './lib/measure.mjs';
-import { AUDIENCE, floorInputs, ISSUER, makeKey, makeTokens } from './lib/fixtures.mjs';
+// Scenario 2 in Node: the same token again and again, as an SPA attaches it to every request.
+import * as jose from 'jose';
+import * as tokenward from '../dist/index.js';
+import { FLOOR, repeatedTokenContenders, TOKENWARD_MEMO } from './lib/contenders.mjs';
+import { makeKey, makeTokens } from './lib/fixtures.mjs';
+import { compare } from './lib/measure.mjs';
+import { printRatio, printTable, title } from './lib/report.mjs';
 
-export async function repeatedToken({ ops = 2000, rounds = 7 } = {}) {
+export async function repeatedTokenNode({ ops = 300, memoOps = 100_000, rounds = 21 } = {}) {
   const key = await makeKey('bench-repeat');
   const [token] = await makeTokens(key, 1);
-  const [floor] = floorInputs([token]);
-  const jwks = { keys: [key.jwk] };
-  const tokenward = createVerifier({ keys: localJwks(jwks), issuer: ISSUER, audience: AUDIENCE });
-  const joseKeys = createLocalJWKSet(jwks);
-  const loop = (fn) => async (n) => {
-    for (let i = 0; i < n; i++) await fn();
-  };
-  const rows = await compare(
-    [
-      {
-        name: 'floor: crypto.subtle.verify',
-        run: loop(() =>
-          crypto.subtle.verify('RSASSA-PKCS1-v1_5', key.publicKey, floor.signature, floor.data),
-        ),
-      },
-      { name: 'tokenward (memo hit)', run: loop(() => tokenward.verify(token)) },
-      {
-        name: 'jose.jwtVerify + local JWKS',
-        run: loop(() => jwtVerify(token, joseKeys, { issuer: ISSUER, audience: AUDIENCE })),
-      },
-    ],
-    { rounds, ops },
+  const contenders = await repeatedTokenContenders({
+    tokenward,
+    jose,
+    jwk: key.jwk,
+    token,
+    memoOps,
+  });
+  const rows = await compare(contenders, { rounds, ops, blocks: 5 });
+  title(
+    `2. Memo hit, Node: the same token, ${ops} verifies per round (tokenward: ${memoOps.toLocaleString('en')}); ${rounds} interleaved rounds, median`,
   );
-  printTable(
-    `2. The same token ${ops} times per round, ${rounds} rounds (median)`,
-    rows,
-    'floor: crypto.subtle.verify',
-  );
-  console.log('  target: tokenward ≥ 50 × the floor');
-  return rows;
+  printTable(rows, FLOOR);
+  return { rows, vsFloor: printMemoRatio(rows) };
+}
+
+export function printMemoRatio(rows) {
+  return printRatio('tokenward memo hit ÷ floor', rows, TOKENWARD_MEMO, FLOOR, 100);
 }

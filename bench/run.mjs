@@ -1,20 +1,78 @@
-// npm run bench: every scenario in one process, printing one table each. Not part of npm test.
-import { cpus } from 'node:os';
-import { uniqueTokens } from './unique-tokens.mjs';
+// npm run bench [-- --only=unique,chromium]: every scenario, Node and Chromium, one table each.
+// Not part of npm test. --only takes scenario names and runtimes (node, chromium); a runtime
+// alone selects every scenario there, a scenario alone runs it in every runtime.
+import { uniqueTokensNode } from './unique-tokens.mjs';
+import { repeatedTokenNode } from './repeated-token.mjs';
+import { chromiumScenarios } from './chromium.mjs';
 import { profileVerify } from './profile.mjs';
-import { repeatedToken } from './repeated-token.mjs';
 import { coldStart } from './cold-start.mjs';
-import { memory } from './memory.mjs';
+import { freshProcess } from './fresh-process.mjs';
 import { bundleSizes } from './bundle-size.mjs';
+import { memory } from './memory.mjs';
+import { loadavg } from 'node:os';
+import { chromiumAvailable, CHROMIUM } from './lib/chromium.mjs';
+import { printMachine } from './lib/machine.mjs';
 
-const started = performance.now();
-console.log(
-  `tokenward benchmarks: Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${new Date().toISOString()}`,
+const SECTIONS = [
+  { scenarios: ['unique'], runtime: 'node', run: () => uniqueTokensNode() },
+  { scenarios: ['memo'], runtime: 'node', run: () => repeatedTokenNode() },
+  {
+    scenarios: ['unique', 'memo'],
+    runtime: 'chromium',
+    run: (scenarios) => chromiumScenarios({ scenarios }),
+  },
+  { scenarios: ['profile'], runtime: 'node', run: () => profileVerify() },
+  { scenarios: ['cold'], runtime: 'node', run: () => coldStart() },
+  { scenarios: ['cold', 'fresh'], runtime: 'node', run: () => freshProcess() },
+  { scenarios: ['bundle'], run: () => bundleSizes() },
+  { scenarios: ['memory'], runtime: 'node', run: () => memory() },
+];
+const SCENARIOS = [...new Set(SECTIONS.flatMap((s) => s.scenarios))];
+const RUNTIMES = ['node', 'chromium'];
+
+const argv = process.argv.slice(2);
+const only = (argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? '')
+  .split(',')
+  .map((w) => w.trim())
+  .filter(Boolean);
+const unknown = only.filter((w) => !SCENARIOS.includes(w) && !RUNTIMES.includes(w));
+if (unknown.length || argv.some((a) => !a.startsWith('--only='))) {
+  console.error(
+    `usage: npm run bench [-- --only=word,word]; words: ${[...SCENARIOS, ...RUNTIMES].join(', ')}`,
+  );
+  process.exit(2);
+}
+const wantScenarios = only.filter((w) => SCENARIOS.includes(w));
+const wantRuntimes = only.filter((w) => RUNTIMES.includes(w));
+
+/** The scenarios of `section` that --only selects (all without --only). */
+function selected(section) {
+  const scenarios = wantScenarios.length
+    ? section.scenarios.filter((s) => wantScenarios.includes(s))
+    : section.scenarios;
+  if (!wantRuntimes.length || wantRuntimes.includes(section.runtime)) return scenarios;
+  // A section without a runtime (bundle size) runs under a runtime filter only when named.
+  return section.runtime || !wantScenarios.length ? [] : scenarios;
+}
+
+const runs = SECTIONS.map((section) => ({ section, scenarios: selected(section) })).filter(
+  (r) => r.scenarios.length,
 );
-await uniqueTokens();
-await profileVerify();
-await repeatedToken();
-await coldStart();
-await memory();
-await bundleSizes();
-console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+if (!runs.length) {
+  console.error(`--only=${only.join(',')} selects nothing: no such scenario in that runtime`);
+  process.exit(2);
+}
+const started = performance.now();
+printMachine(argv);
+for (const { section, scenarios } of runs) {
+  if (section.runtime === 'chromium' && !chromiumAvailable()) {
+    console.log(`\n*** SKIPPED the Chromium scenarios: no Chromium at ${CHROMIUM}`);
+    continue;
+  }
+  await section.run(scenarios);
+}
+console.log(
+  `\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s; load average now ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

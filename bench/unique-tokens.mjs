@@ -1,102 +1,64 @@
-// Scenario 1: N distinct RS256 tokens (2048-bit key), each verified once.
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+// Scenario 1 in Node: N distinct RS256 tokens (2048-bit key), each verified once per round.
+import * as jose from 'jose';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
-import { createVerifier, localJwks } from '../dist/index.js';
-import { compare, printTable } from './lib/measure.mjs';
-import { AUDIENCE, floorInputs, ISSUER, makeKey, makeTokens } from './lib/fixtures.mjs';
+import { createVerifier as createFastJwtVerifier } from 'fast-jwt';
+import * as tokenward from '../dist/index.js';
+import {
+  AUDIENCE,
+  FLOOR,
+  ISSUER,
+  JOSE_KEY,
+  JOSE_SET,
+  TOKENWARD,
+  uniqueTokenContenders,
+} from './lib/contenders.mjs';
+import { makeKey, makeTokens } from './lib/fixtures.mjs';
+import { compare, each } from './lib/measure.mjs';
+import { printRatio, printTable, title } from './lib/report.mjs';
 
-const ALG = { name: 'RSASSA-PKCS1-v1_5' };
-
-export async function uniqueTokens({ count = 300, rounds = 11 } = {}) {
+export async function uniqueTokensNode({ count = 300, rounds = 31 } = {}) {
   const key = await makeKey('bench-rs');
   const tokens = await makeTokens(key, count);
-  const floor = floorInputs(tokens);
-  const jwks = { keys: [key.jwk] };
+  const contenders = await uniqueTokenContenders({ tokenward, jose, jwk: key.jwk, tokens });
 
-  const tokenward = createVerifier({
-    keys: localJwks(jwks),
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    memo: false,
-  });
-  const joseKeys = createLocalJWKSet(jwks);
+  // Node-only libraries: both verify with node:crypto, synchronously on the main thread.
   const aws = JwtRsaVerifier.create({
     issuer: ISSUER,
     audience: AUDIENCE,
     jwksUri: 'https://issuer.bench/jwks',
   });
-  aws.cacheJwks(jwks);
+  aws.cacheJwks({ keys: [key.jwk] });
+  const fast = createFastJwtVerifier({
+    key: key.spki,
+    algorithms: ['RS256'],
+    allowedIss: ISSUER,
+    allowedAud: AUDIENCE,
+    cache: false,
+  });
+  await aws.verify(tokens[0]);
+  fast(tokens[0]);
+  contenders.push(
+    { name: 'aws-jwt-verify JwtRsaVerifier', run: each((i) => aws.verify(tokens[i]), count) },
+    { name: 'fast-jwt createVerifier({ key })', run: each((i) => fast(tokens[i]), count) },
+  );
 
-  const each = (fn) => async (ops) => {
-    for (let i = 0; i < ops; i++) await fn(i % count);
-  };
-  const rows = await compare(
-    [
-      {
-        name: 'floor: crypto.subtle.verify',
-        run: each((i) =>
-          crypto.subtle.verify(ALG, key.publicKey, floor[i].signature, floor[i].data),
-        ),
-      },
-      { name: 'tokenward (memo: false)', run: each((i) => tokenward.verify(tokens[i])) },
-      {
-        name: 'jose.jwtVerify + local JWKS',
-        run: each((i) =>
-          jwtVerify(tokens[i], joseKeys, {
-            issuer: ISSUER,
-            audience: AUDIENCE,
-            algorithms: ['RS256'],
-          }),
-        ),
-      },
-      { name: 'aws-jwt-verify JwtRsaVerifier', run: each((i) => aws.verify(tokens[i])) },
-    ],
-    { rounds, ops: count },
+  const rows = await compare(contenders, { rounds, ops: count, blocks: count / 50 });
+  title(
+    `1. Unique tokens, Node: ${count} distinct RS256 tokens (2048-bit key), each verified once per round; ${rounds} interleaved rounds, median`,
   );
-  printTable(
-    `1. Unique tokens: ${count} distinct RS256 tokens, ${rounds} interleaved rounds (median)`,
-    rows,
-    'floor: crypto.subtle.verify',
-  );
-  const by = Object.fromEntries(rows.map((r) => [r.name, r.nsPerOp]));
+  printTable(rows, FLOOR);
+  printUniqueRatios(rows);
   console.log(
-    `  tokenward vs jose: ${(by['jose.jwtVerify + local JWKS'] / by['tokenward (memo: false)']).toFixed(2)} × (target ≥ 1.0)`,
+    '  aws-jwt-verify and fast-jwt verify with node:crypto on the main thread (no WebCrypto), hence faster than the WebCrypto floor',
   );
-  await profileGap(tokens, rounds);
   return rows;
 }
 
-/** Where the time beyond the floor goes: each step of a verify, timed alone. */
-async function profileGap(tokens, rounds) {
-  const encoder = new TextEncoder();
-  const decoder = new TextDecoder();
-  const count = tokens.length;
-  const steps = [
-    { name: 'split + base64url-decode header', run: (i) => decodeProtectedHeader(tokens[i]) },
-    {
-      name: 'decode + JSON.parse payload',
-      run: (i) => JSON.parse(decoder.decode(Buffer.from(tokens[i].split('.')[1], 'base64url'))),
-    },
-    {
-      name: 'encode signing input',
-      run: (i) => encoder.encode(tokens[i].slice(0, tokens[i].lastIndexOf('.'))),
-    },
-    {
-      name: 'decode signature',
-      run: (i) => Buffer.from(tokens[i].slice(tokens[i].lastIndexOf('.') + 1), 'base64url'),
-    },
-    { name: 'await of an already-resolved promise', run: async () => await undefined },
-  ];
-  const rows = await compare(
-    steps.map((s) => ({
-      name: s.name,
-      run: async (ops) => {
-        for (let i = 0; i < ops; i++) await s.run(i % count);
-      },
-    })),
-    { rounds, ops: count },
-  );
-  console.log('  profile of the gap (each step alone, µs/op):');
-  for (const row of rows)
-    console.log(`    ${row.name.padEnd(40)} ${(row.nsPerOp / 1000).toFixed(2)}`);
+/** The headline ratios of scenario 1, shared with the Chromium run. */
+export function printUniqueRatios(rows) {
+  return {
+    vsJose: printRatio(`tokenward ÷ ${JOSE_SET}`, rows, TOKENWARD, JOSE_SET, 1.15),
+    vsJoseKey: printRatio(`tokenward ÷ ${JOSE_KEY}`, rows, TOKENWARD, JOSE_KEY),
+    vsFloor: printRatio('tokenward ÷ floor', rows, TOKENWARD, FLOOR),
+  };
 }

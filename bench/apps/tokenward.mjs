@@ -1,4 +1,4 @@
-import { createVerifier, jwks } from '../../dist/index.js';
+import { createVerifier, jwks } from 'tokenward';
 
 const verifier = createVerifier({
   keys: jwks('https://idp.example.com/jwks.json'),

@@ -1,8 +1,11 @@
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+// Keys and tokens for every scenario, made with jose in Node and handed to the contenders (and to
+// the Chromium page) as plain data.
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { AUDIENCE, ISSUER } from './contenders.mjs';
 
-export const ISSUER = 'https://issuer.bench';
-export const AUDIENCE = 'bench';
+export { AUDIENCE, ISSUER };
 
+/** A fresh key pair (RS256: 2048-bit modulus, jose's default) and its public JWK and PEM. */
 export async function makeKey(kid, alg = 'RS256') {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   return {
@@ -11,9 +14,11 @@ export async function makeKey(kid, alg = 'RS256') {
     privateKey,
     publicKey,
     jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' },
+    spki: await exportSPKI(publicKey),
   };
 }
 
+/** `count` distinct tokens (claim `n` differs), valid for an hour. */
 export async function makeTokens(key, count, extra = {}) {
   const now = Math.floor(Date.now() / 1000);
   const tokens = [];
@@ -30,16 +35,4 @@ export async function makeTokens(key, count, extra = {}) {
     );
   }
   return tokens;
-}
-
-/** The floor: crypto.subtle.verify with a pre-imported key over pre-split signing input and signature. */
-export function floorInputs(tokens) {
-  const encoder = new TextEncoder();
-  return tokens.map((token) => {
-    const last = token.lastIndexOf('.');
-    return {
-      data: encoder.encode(token.slice(0, last)),
-      signature: Buffer.from(token.slice(last + 1), 'base64url'),
-    };
-  });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ let server: KeyServer;
 let key: TestKey;
 let token: string;
 let pemFile: string;
+let tempDir: string;
 
 beforeAll(async () => {
   server = await new KeyServer().start();
@@ -32,10 +33,14 @@ beforeAll(async () => {
     jwks_uri: `${server.url}/jwks`,
   });
   token = await sign(key, { exp: Math.floor(Date.now() / 1000) + 240 });
-  pemFile = join(mkdtempSync(join(tmpdir(), 'tokenward-cli-')), 'rs256.pub');
+  tempDir = mkdtempSync(join(tmpdir(), 'tokenward-cli-'));
+  pemFile = join(tempDir, 'rs256.pub');
   writeFileSync(pemFile, key.publicPem);
 });
-afterAll(() => server.stop());
+afterAll(async () => {
+  await server.stop();
+  rmSync(tempDir, { recursive: true, force: true });
+});
 
 function neverEchoes(output: { stdout: string; stderr: string }) {
   expect(output.stdout + output.stderr).not.toContain(token);

@@ -10,7 +10,7 @@ import {
   LOADER,
   remotePolicy,
   toUrl,
-  type KeySource,
+  type DiscoveryKeySource,
   type LoadRequest,
   type LoadResult,
   type RemoteSourceOptions,
@@ -25,7 +25,10 @@ import {
  * @example
  * const verifier = createVerifier({ keys: discovery('https://accounts.example.com'), audience: 'my-spa' });
  */
-export function discovery(issuerUrl: string, options: RemoteSourceOptions = {}): KeySource {
+export function discovery(
+  issuerUrl: string,
+  options: RemoteSourceOptions = {},
+): DiscoveryKeySource {
   if (typeof issuerUrl !== 'string')
     throw new TypeError('discovery(issuerUrl) needs the issuer URL as a string');
   const issuer = issuerUrl;

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export type ServerMode =
   | 'ok'
   | 'status-500'
+  | 'status-503'
   | 'status-404'
   | 'status-204'
   | 'html'
@@ -88,6 +89,9 @@ export class KeyServer {
     switch (this.mode) {
       case 'status-500':
         res.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
+        return;
+      case 'status-503':
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('down for maintenance');
         return;
       case 'status-404':
         res.writeHead(404).end('not found');

@@ -1,5 +1,5 @@
 export { createVerifier, type Verifier, type VerifiedToken } from './verifier.js';
-export type { VerifierOptions } from './options.js';
+export type { Algorithm, VerifierOptions, VerifierOptionsBase } from './options.js';
 export {
   VerificationError,
   isVerificationError,
@@ -15,7 +15,7 @@ export { jwks } from './keys/jwks.js';
 export { discovery } from './keys/discovery.js';
 export { pem, type PemOptions } from './keys/pem.js';
 export { localJwks } from './keys/local.js';
-export type { KeySource, RemoteSourceOptions } from './keys/source.js';
+export type { DiscoveryKeySource, KeySource, RemoteSourceOptions } from './keys/source.js';
 export type { PublicJwk } from './jwk.js';
 export { memoryStore } from './stores/memory.js';
 export { webStorage, type WebStorageLike } from './stores/web-storage.js';

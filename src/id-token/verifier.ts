@@ -2,6 +2,7 @@ import { toSeconds, type Duration } from '../duration.js';
 import { VerificationError } from '../errors.js';
 import { discovery } from '../keys/discovery.js';
 import type { KeySource } from '../keys/source.js';
+import type { Algorithm } from '../options.js';
 import type { KeyStore } from '../stores/types.js';
 import type { VerifierEvent } from '../events.js';
 import type { TokenPayload } from '../token/compact.js';
@@ -17,7 +18,7 @@ export interface IdTokenVerifierOptions {
   /** @default discovery(issuer) */
   keys?: KeySource;
   /** Narrowed to the provider's `id_token_signing_alg_values_supported`. @default ['RS256'] */
-  algorithms?: string[];
+  algorithms?: Algorithm[];
   /** @default 0 (seconds) */
   leeway?: Duration;
   /** @default Date.now */

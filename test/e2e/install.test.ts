@@ -17,7 +17,7 @@ const nodes: [string, string][] = [
 const cases = nodes
   .filter(([, node]) => existsSync(node))
   .flatMap(([name, node]) =>
-    (name === 'Node 20' ? ['1.14.3', '2'] : ['2']).map((ky) => [name, node, ky] as const),
+    (name === 'Node 20' ? ['1.14.3', '2'] : ['2']).map((ky) => [name, ky, node] as const),
   );
 
 let work: string;
@@ -34,8 +34,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('installed in a user app', () => {
   it.each(cases)(
     '%s with ky@%s: one ky, the app’s, and no engine warning from tokenward',
-    async (_, node, ky, ...rest) => {
-      void rest;
+    async (_, ky, node) => {
       const app = mkdtempSync(join(work, 'app-'));
       writeFileSync(
         join(app, 'package.json'),

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIdTokenVerifier } from '../../src/index.js';
 import { codeAndClaim } from '../helpers/outcome.js';
 
@@ -20,6 +20,9 @@ beforeAll(async () => {
   server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // oidc-provider warns about the development set-up this test uses on purpose (in-memory
+  // storage, development login). Those two warnings are expected; any other is still printed.
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
   const provider = new Provider(issuer, {
     clients: [
       {
@@ -48,6 +51,10 @@ beforeAll(async () => {
     }),
   });
   server.on('request', provider.callback());
+  warn.mockRestore();
+  for (const [message] of warn.mock.calls)
+    if (!/^oidc-provider WARNING: a quick start development-only/.test(String(message)))
+      console.warn(message);
 }, 30_000);
 
 afterAll(() => {

@@ -37,6 +37,18 @@ describe('the package as users get it', () => {
     expect(ran.stdout).toContain('No problems found');
   }, 120_000);
 
+  it('ships the MIT licence that package.json names', async () => {
+    const ran = await runCommand(
+      'npm',
+      ['pack', '--dry-run', '--json', '--ignore-scripts'],
+      120_000,
+    );
+    expect(ran.code, ran.stderr).toBe(0);
+    const [packed] = JSON.parse(ran.stdout) as [{ files: { path: string }[] }];
+    expect(packed.files.map((f) => f.path)).toContain('LICENSE');
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+  }, 120_000);
+
   it('recognises errors across the ESM and CommonJS builds, where instanceof cannot', async () => {
     const esm = (await import(join(root, 'dist/index.js'))) as typeof import('../../src/index.js');
     const cjs = createRequire(import.meta.url)(join(root, 'dist/index.cjs')) as typeof esm;

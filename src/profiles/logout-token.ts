@@ -15,6 +15,21 @@ import { failWith, type Fail } from './fail.js';
 /** The member of `events` that makes a JWT a logout token (Back-Channel Logout 1.0 §2.4). */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
+// The core's claim options (audience, typ, requiredClaims, memo) are fixed by the profile.
+const OPTIONS = new Set([
+  'issuer',
+  'clientId',
+  'keys',
+  'replay',
+  'maxAge',
+  'algorithms',
+  'leeway',
+  'clock',
+  'cache',
+  'clockSkew',
+  'onEvent',
+]);
+
 /** Options of {@link createLogoutTokenVerifier}. */
 export interface LogoutTokenVerifierOptions {
   /** The OpenID provider's issuer identifier; `iss` must equal it exactly. */
@@ -76,6 +91,10 @@ export function createLogoutTokenVerifier(
 ): LogoutTokenVerifier {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('createLogoutTokenVerifier(options) needs an options object');
+  for (const name of Object.keys(options)) {
+    if (!OPTIONS.has(name))
+      throw new TypeError(`createLogoutTokenVerifier: unknown option "${name}"`);
+  }
   const { issuer, clientId, keys, replay = memoryReplayStore(), maxAge = 120, ...rest } = options;
   if (typeof issuer !== 'string' || issuer === '')
     throw new TypeError('createLogoutTokenVerifier: "issuer" must be the issuer URL');

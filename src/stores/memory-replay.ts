@@ -38,7 +38,7 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
     throw new TypeError('memoryReplayStore: max must be a positive whole number');
   if (typeof clock !== 'function')
     throw new TypeError('memoryReplayStore: clock must be a function');
-  // Insertion order is roughly expiry order, so expired ids are swept from the front.
+  // Insertion order is roughly expiry order: expired ids are swept from the front as they go.
   const expiries = new Map<string, number>();
   return {
     add(id, ttlSeconds) {
@@ -52,9 +52,13 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
       const known = expiries.get(id);
       if (known !== undefined && known > now) return Promise.resolve(false);
       expiries.delete(id);
-      // Full of live ids: the oldest goes. Only tokens that passed every other check are
-      // recorded, so filling this takes that many genuine tokens from the issuer.
-      if (expiries.size >= max) expiries.delete(expiries.keys().next().value!);
+      if (expiries.size >= max) {
+        // Expiry order can differ from insertion order (ttls differ): sweep all before dropping
+        // a live id. Only tokens that passed every other check are recorded, so filling this
+        // with live ids takes that many genuine tokens from the issuer.
+        for (const [other, expiry] of expiries) if (expiry <= now) expiries.delete(other);
+        if (expiries.size >= max) expiries.delete(expiries.keys().next().value!);
+      }
       expiries.set(id, now + Math.max(1, ttlSeconds) * 1000);
       return Promise.resolve(true);
     },

@@ -14,15 +14,19 @@ export interface RunningProvider {
 }
 
 /**
- * Starts oidc-provider with development login, the given clients and features. Outgoing
- * requests (back-channel logout) go through the plain platform fetch: the provider's SSRF guard
- * refuses loopback, where the test receivers listen.
+ * Starts oidc-provider with development login, the given clients and features (or a function of
+ * the issuer that returns them). Outgoing requests (back-channel logout) go through the plain
+ * platform fetch: the provider's SSRF guard refuses loopback, where the test receivers listen.
  */
-export async function startProvider(config: Configuration = {}): Promise<RunningProvider> {
+export async function startProvider(
+  configure: Configuration | ((issuer: string) => Promise<Configuration>) = {},
+): Promise<RunningProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // A function sees the issuer first: receivers started for the clients need it.
+  const config = typeof configure === 'function' ? await configure(issuer) : configure;
   const provider = new Provider(issuer, {
     jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'op-1', alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomBytes(16).toString('hex')] },

@@ -9,9 +9,11 @@ import { runCommand } from '../helpers/spawn.js';
 // Budgets in bytes, minified + gzipped, with every dependency included (jose, ky).
 // Measured 2026-11-24 (with SSO, clock skew, ky 1 support): tokenward 26,495; tokenward/ky 9,808;
 // IIFE 26,757. Raise only on purpose, and say why in the commit.
+// IIFE raised to 28 KiB with the token profiles (access and logout tokens: +2,245 bytes gzip in
+// the IIFE, 25,905 → 28,150); ESM users who do not import them do not ship them.
 const root = resolve(import.meta.dirname, '../..');
 
-export const SIZE_BUDGET = { index: 27 * 1024, ky: 10.5 * 1024, iife: 27 * 1024 };
+export const SIZE_BUDGET = { index: 27 * 1024, ky: 10.5 * 1024, iife: 28 * 1024 };
 
 describe('the package as users get it', () => {
   it('passes publint --strict', async () => {

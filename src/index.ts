@@ -40,7 +40,7 @@ export {
   BACKCHANNEL_LOGOUT_EVENT,
   type LogoutTokenVerifier,
   type LogoutTokenVerifierOptions,
-  type LogoutRequest,
+  type VerifiedLogout,
 } from './profiles/logout-token.js';
 export { handleLogoutRequest } from './profiles/logout-request.js';
 export {

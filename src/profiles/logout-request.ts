@@ -1,5 +1,5 @@
 import { isVerificationError } from '../errors.js';
-import type { LogoutRequest, LogoutTokenVerifier } from './logout-token.js';
+import type { VerifiedLogout, LogoutTokenVerifier } from './logout-token.js';
 
 /** The most of a request body read: a logout token is at most 16 KiB, the form adds little. */
 export const MAX_LOGOUT_BODY = 32 * 1024;
@@ -26,14 +26,14 @@ export const MAX_LOGOUT_BODY = 32 * 1024;
 export async function handleLogoutRequest(
   request: Request,
   logoutVerifier: LogoutTokenVerifier,
-  onLogout?: (logout: LogoutRequest) => void | Promise<void>,
+  onLogout?: (logout: VerifiedLogout) => void | Promise<void>,
 ): Promise<Response> {
   if (request.method !== 'POST') {
     return answer(405, 'The back-channel logout endpoint accepts POST only.', { allow: 'POST' });
   }
   const token = await readLogoutToken(request);
   if (typeof token !== 'string') return answer(400, token.problem);
-  let logout: LogoutRequest;
+  let logout: VerifiedLogout;
   try {
     logout = await logoutVerifier.verify(token);
   } catch (error) {

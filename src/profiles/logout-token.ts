@@ -56,7 +56,7 @@ export interface LogoutTokenVerifierOptions {
 }
 
 /** A logout request that passed every check: log out `sid`, or every session of `sub`. */
-export interface LogoutRequest {
+export interface VerifiedLogout {
   /** The End-User whose sessions end (all of them when `sid` is absent). */
   sub?: string;
   /** The provider's session id: end the sessions tied to it. */
@@ -67,7 +67,7 @@ export interface LogoutRequest {
 /** What `createLogoutTokenVerifier` returns. */
 export interface LogoutTokenVerifier {
   /** Resolves once per token: a second delivery of the same `jti` is refused. */
-  verify(logoutToken: string): Promise<LogoutRequest>;
+  verify(logoutToken: string): Promise<VerifiedLogout>;
   hydrate(): Promise<void>;
   clear(): Promise<void>;
 }
@@ -131,10 +131,10 @@ export function createLogoutTokenVerifier(
           'This logout token was received before (same "jti"): a replay.',
         );
       }
-      const request: LogoutRequest = { payload };
-      if (payload.sub !== undefined) request.sub = payload.sub;
-      if (payload.sid !== undefined) request.sid = payload.sid as string;
-      return request;
+      const logout: VerifiedLogout = { payload };
+      if (payload.sub !== undefined) logout.sub = payload.sub;
+      if (payload.sid !== undefined) logout.sid = payload.sid as string;
+      return logout;
     },
     hydrate: core.hydrate,
     clear: core.clear,

@@ -4,7 +4,7 @@ import {
   createLogoutTokenVerifier,
   handleLogoutRequest,
   localJwks,
-  type LogoutRequest,
+  type VerifiedLogout,
   type LogoutTokenVerifier,
 } from '../../src/index.js';
 import { makeKey, sign, type TestKey } from '../helpers/keys.js';
@@ -60,7 +60,7 @@ async function errorOf(response: Response): Promise<[number, string, string]> {
 
 describe('handleLogoutRequest', () => {
   it('answers 200 with Cache-Control: no-store and hands { sub, sid, payload } to onLogout', async () => {
-    const logouts: LogoutRequest[] = [];
+    const logouts: VerifiedLogout[] = [];
     const token = await logoutToken();
     const response = await handleLogoutRequest(
       post(form([['logout_token', token]]), `${FORM}; charset=UTF-8`),

@@ -29,3 +29,22 @@ export {
   type IdTokenVerifierOptions,
   type IdTokenChecks,
 } from './id-token/verifier.js';
+export {
+  createAccessTokenVerifier,
+  type AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  type AccessTokenChecks,
+} from './profiles/access-token.js';
+export {
+  createLogoutTokenVerifier,
+  BACKCHANNEL_LOGOUT_EVENT,
+  type LogoutTokenVerifier,
+  type LogoutTokenVerifierOptions,
+  type VerifiedLogout,
+} from './profiles/logout-token.js';
+export { handleLogoutRequest } from './profiles/logout-request.js';
+export {
+  memoryReplayStore,
+  type ReplayStore,
+  type MemoryReplayStoreOptions,
+} from './stores/memory-replay.js';

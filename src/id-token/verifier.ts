@@ -7,6 +7,7 @@ import type { KeyStore } from '../stores/types.js';
 import type { VerifierEvent } from '../events.js';
 import type { TokenPayload } from '../token/compact.js';
 import { createCoreVerifier, type VerifiedToken } from '../verifier.js';
+import { providerSigningAlgs } from './signing-algs.js';
 import { constantTimeEqual, tokenHash } from './token-hash.js';
 
 /** Options of {@link createIdTokenVerifier}. */
@@ -77,17 +78,7 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenV
       audience: clientId,
       requiredClaims: ['exp', 'iat', 'sub'],
     },
-    {
-      checkAlgorithm(alg, set) {
-        const supported = set.meta?.idTokenSigningAlgs;
-        if (supported !== undefined && !supported.includes(alg)) {
-          throw new VerificationError(
-            'ERR_ALG_NOT_ALLOWED',
-            `The provider does not list "${alg}" in id_token_signing_alg_values_supported (${supported.join(', ') || 'none'}).`,
-          );
-        }
-      },
-    },
+    { checkAlgorithm: providerSigningAlgs },
   );
 
   const fail = (

@@ -1,29 +1,24 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdTokenVerifier } from '../../src/index.js';
 import { codeAndClaim } from '../helpers/outcome.js';
+import {
+  signIn,
+  startProvider,
+  UserAgent,
+  type RunningProvider,
+} from '../helpers/oidc-provider.js';
 
 // A real OpenID provider (oidc-provider, development login enabled) on 127.0.0.1, and a scripted
 // authorization-code + PKCE sign-in with a nonce, as a single-page app would run it.
 const CLIENT_ID = 'tokenward-spa';
 const REDIRECT_URI = 'http://127.0.0.1/callback';
 
-let server: Server;
+let op: RunningProvider;
 let issuer: string;
 
 beforeAll(async () => {
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // oidc-provider warns about the development set-up this test uses on purpose (in-memory
-  // storage, development login). Those two warnings are expected; any other is still printed.
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  const provider = new Provider(issuer, {
+  op = await startProvider({
     clients: [
       {
         client_id: CLIENT_ID,
@@ -34,105 +29,20 @@ beforeAll(async () => {
         response_types: ['code'],
       },
     ],
-    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'op-1', alg: 'RS256', use: 'sig' }] },
-    cookies: { keys: [randomBytes(16).toString('hex')] },
-    features: { devInteractions: { enabled: true } },
-    ttl: {
-      Interaction: 600,
-      Session: 3600,
-      Grant: 3600,
-      AccessToken: 600,
-      IdToken: 600,
-      AuthorizationCode: 60,
-    },
-    findAccount: (_ctx: unknown, accountId: string) => ({
-      accountId,
-      claims: () => ({ sub: accountId }),
-    }),
   });
-  server.on('request', provider.callback());
-  warn.mockRestore();
-  for (const [message] of warn.mock.calls)
-    if (!/^oidc-provider WARNING: a quick start development-only/.test(String(message)))
-      console.warn(message);
+  issuer = op.issuer;
 }, 30_000);
 
-afterAll(() => {
-  server.closeAllConnections();
-  return new Promise<void>((resolve) => server.close(() => resolve()));
-});
-
-/** Runs the sign-in with cookies kept by hand, and returns the token response and what was sent. */
-async function signIn(nonce: string) {
-  const cookies = new Map<string, string>();
-  const go = async (url: string, init: RequestInit = {}) => {
-    const response = await fetch(new URL(url, issuer), {
-      ...init,
-      redirect: 'manual',
-      headers: {
-        ...(init.headers as Record<string, string>),
-        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
-    });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const [name, ...value] = pair!.split('=');
-      cookies.set(name!, value.join('='));
-    }
-    return response;
-  };
-  const form = (fields: Record<string, string>) => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const authorize = new URL('/auth', issuer);
-  authorize.search = new URLSearchParams({
-    client_id: CLIENT_ID,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    scope: 'openid',
-    nonce,
-    state: randomBytes(8).toString('hex'),
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    max_age: '3600',
-  }).toString();
-
-  let location = (await go(authorize.href)).headers.get('location')!;
-  // Development login, then consent, each an interaction that redirects back to /auth.
-  const steps: Record<string, string>[] = [
-    { prompt: 'login', login: 'alice', password: 'any' },
-    { prompt: 'consent' },
-  ];
-  for (const step of steps) {
-    await go(location);
-    location = (await go(location, form(step))).headers.get('location')!;
-    location = (await go(location)).headers.get('location')!;
-  }
-  const code = new URL(location).searchParams.get('code');
-  if (code === null) throw new Error(`no code in ${location}`);
-  const tokenResponse = await go(
-    '/token',
-    form({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-      client_id: CLIENT_ID,
-    }),
-  );
-  const tokens = (await tokenResponse.json()) as { id_token: string; access_token: string };
-  return { ...tokens, code };
-}
+afterAll(() => op.stop());
 
 describe('ID tokens from a real OpenID provider (oidc-provider)', () => {
   it('verifies the ID token of an authorization-code + PKCE sign-in, and refuses it when the checks differ', async () => {
     const nonce = randomBytes(16).toString('base64url');
-    const { id_token: idToken, access_token: accessToken } = await signIn(nonce);
+    const { id_token: idToken, access_token: accessToken } = await signIn(new UserAgent(issuer), {
+      clientId: CLIENT_ID,
+      redirectUri: REDIRECT_URI,
+      nonce,
+    });
     const idTokens = createIdTokenVerifier({ issuer, clientId: CLIENT_ID, leeway: 0 });
 
     const { payload, header } = await idTokens.verify(idToken, {

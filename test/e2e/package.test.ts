@@ -8,15 +8,16 @@ import { bundleSize } from '../helpers/bundle-size.js';
 import { runCommand } from '../helpers/spawn.js';
 
 // Budgets in bytes, minified + gzipped, with every dependency included (jose, ky).
-// Measured 2026-11-26 (lean core: no HTTP client in the main entry; key checks of issue 11):
-// whole main entry 17,337; tokenward/ky 9,822 (ky's own code, mostly); IIFE 25,924; the minimal
-// "verify against a JWKS URL" app 12,898 (esbuild). Raise only on purpose, and say why in the commit.
+// Measured 2026-11-26 (lean core: no HTTP client in the main entry; key checks of issue 11;
+// token profiles): whole main entry 19,539; tokenward/ky 9,822 (ky's own code, mostly); IIFE
+// 28,150 (the profiles add 2,245: ESM users who do not import them do not ship them); the
+// minimal "verify against a JWKS URL" app 12,898 (esbuild). Raise only on purpose, and say why.
 const root = resolve(import.meta.dirname, '../..');
 
 export const SIZE_BUDGET = {
-  index: 18 * 1024,
+  index: 20 * 1024,
   ky: 10.5 * 1024,
-  iife: 26.5 * 1024,
+  iife: 28 * 1024,
   minimalApp: 12.75 * 1024,
 };
 

@@ -1,0 +1,165 @@
+import { vi } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair } from 'jose';
+import Provider, { type Configuration } from 'oidc-provider';
+
+/** A real OpenID provider (oidc-provider) on 127.0.0.1, with a signing key made in this run. */
+export interface RunningProvider {
+  issuer: string;
+  provider: Provider;
+  /** The provider's signing key (kid `op-1`, RS256): tests re-sign tampered tokens with it. */
+  privateKey: CryptoKey;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts oidc-provider with development login, the given clients and features (or a function of
+ * the issuer that returns them). Outgoing requests (back-channel logout) go through the plain
+ * platform fetch: the provider's SSRF guard refuses loopback, where the test receivers listen.
+ */
+export async function startProvider(
+  configure: Configuration | ((issuer: string) => Promise<Configuration>) = {},
+): Promise<RunningProvider> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // A function sees the issuer first: receivers started for the clients need it.
+  const config = typeof configure === 'function' ? await configure(issuer) : configure;
+  // oidc-provider warns about the development set-up tests use on purpose (in-memory storage,
+  // development login). Those warnings are expected; any other is still printed.
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const provider = new Provider(issuer, {
+    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'op-1', alg: 'RS256', use: 'sig' }] },
+    cookies: { keys: [randomBytes(16).toString('hex')] },
+    ttl: {
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      AccessToken: 600,
+      ClientCredentials: 600,
+      IdToken: 600,
+      AuthorizationCode: 60,
+    },
+    findAccount: (_ctx: unknown, accountId: string) => ({
+      accountId,
+      claims: () => ({ sub: accountId }),
+    }),
+    fetch: (
+      url: URL | string,
+      { dispatcher: _ssrfGuard, ...init }: RequestInit & { dispatcher?: unknown },
+    ) => fetch(url, init),
+    ...config,
+    features: { devInteractions: { enabled: true }, ...config.features },
+  } as Configuration);
+  server.on('request', provider.callback());
+  warn.mockRestore();
+  for (const [message] of warn.mock.calls)
+    if (!/^oidc-provider WARNING: a quick start development-only/.test(String(message)))
+      console.warn(message);
+  return {
+    issuer,
+    provider,
+    privateKey,
+    stop: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A user agent for one person: keeps the provider's cookies by hand, follows no redirect itself. */
+export class UserAgent {
+  private cookies = new Map<string, string>();
+  constructor(private readonly issuer: string) {}
+
+  async go(url: string, init: RequestInit = {}): Promise<Response> {
+    const response = await fetch(new URL(url, this.issuer), {
+      ...init,
+      redirect: 'manual',
+      headers: {
+        ...(init.headers as Record<string, string>),
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const [name, ...value] = pair!.split('=');
+      this.cookies.set(name!, value.join('='));
+    }
+    return response;
+  }
+
+  post(url: string, fields: Record<string, string>): Promise<Response> {
+    return this.go(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+}
+
+export interface SignInOptions {
+  clientId: string;
+  redirectUri: string;
+  nonce: string;
+  login?: string;
+}
+
+/**
+ * An authorization-code + PKCE sign-in with a nonce, as a single-page app runs it: development
+ * login, then consent. Returns the token response and the code.
+ */
+export async function signIn(agent: UserAgent, options: SignInOptions) {
+  const { clientId, redirectUri, nonce, login = 'alice' } = options;
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const authorize = `/auth?${new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: 'openid',
+    nonce,
+    state: randomBytes(8).toString('hex'),
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    max_age: '3600',
+  })}`;
+
+  let location = (await agent.go(authorize)).headers.get('location')!;
+  // Development login, then consent, each an interaction that redirects back to /auth.
+  const steps: Record<string, string>[] = [
+    { prompt: 'login', login, password: 'any' },
+    { prompt: 'consent' },
+  ];
+  for (const step of steps) {
+    await agent.go(location);
+    location = (await agent.post(location, step)).headers.get('location')!;
+    location = (await agent.go(location)).headers.get('location')!;
+  }
+  const code = new URL(location).searchParams.get('code');
+  if (code === null) throw new Error(`no code in ${location}`);
+  const tokenResponse = await agent.post('/token', {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: redirectUri,
+    code_verifier: verifier,
+    client_id: clientId,
+  });
+  const tokens = (await tokenResponse.json()) as { id_token: string; access_token: string };
+  return { ...tokens, code };
+}
+
+/**
+ * RP-initiated logout, confirmed on the provider's page: the provider sends its back-channel
+ * logout requests before it answers the confirmation.
+ */
+export async function signOut(agent: UserAgent, clientId: string): Promise<void> {
+  const page = await (await agent.go(`/session/end?client_id=${clientId}`)).text();
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(page)?.[1];
+  if (xsrf === undefined) throw new Error('no logout form on /session/end');
+  const confirmed = await agent.post('/session/end/confirm', { xsrf, logout: 'yes' });
+  if (confirmed.status >= 400) throw new Error(`logout confirmation: ${confirmed.status}`);
+}

@@ -3,6 +3,7 @@ import type { EmitEvent } from '../events.js';
 import { fetchFailed } from '../map-error.js';
 import type { KeyStore, StoredKeySet } from '../stores/types.js';
 import { freshUntil, isFresh, isServableStale, mayRefetch } from './freshness.js';
+import { crossTab } from './cross-tab.js';
 import { screenKeySet } from './guard.js';
 import { LOADER, type KeySource, type RemoteKeys } from './source.js';
 import { readStoredKeySet } from './stored-entry.js';
@@ -72,6 +73,23 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
   let lastAttempt = Number.NEGATIVE_INFINITY;
   let lastFailed = false;
 
+  // A set another tab fetched: taken as if this tab had fetched it.
+  const adopt = (next: StoredKeySet): StoredKeySet => {
+    if (entry !== undefined && JSON.stringify(entry.keys) !== JSON.stringify(next.keys)) onChange();
+    lastFailed = false;
+    emit({ type: 'keys:adopted', source: source.id });
+    return (entry = next);
+  };
+  const tabs = crossTab(options.store.shared === 'browser', {
+    sourceId: source.id,
+    timeoutMs: fetchPolicy.timeoutMs,
+    clock,
+    policy,
+    read: () => store.get(),
+    held: () => entry,
+    adopt,
+  });
+
   const readStore = async (): Promise<void> => {
     entry ??= readStoredKeySet(await store.get());
   };
@@ -109,14 +127,20 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
   };
 
   const fetchOnce = async (reason: FetchReason): Promise<StoredKeySet> => {
+    const turn = await tabs.turn(entry, reason === 'unknown-kid');
+    if (turn.written !== undefined) {
+      turn.release();
+      return adopt(turn.written);
+    }
     lastAttempt = clock();
     emit({ type: 'keys:fetch', source: source.id, reason });
     try {
       entry = await load(entry, reason);
       lastFailed = false;
-      store.set(entry); // not awaited: a slow store never delays the answer
+      turn.fetched(store.set(entry)); // not awaited: a slow store never delays the answer
       return entry;
     } catch (error) {
+      turn.release();
       lastFailed = true;
       const failure =
         error instanceof VerificationError ? error : fetchFailed(source.id, String(error), error);
@@ -221,7 +245,7 @@ function boundedStore(store: KeyStore, id: string, timeoutMs: number) {
   };
   return {
     get: () => call(() => store.get(id)),
-    set: (value: StoredKeySet) => void call(() => store.set(id, value)),
+    set: (value: StoredKeySet) => call(() => store.set(id, value)),
     delete: () => call(() => store.delete(id)).then(() => undefined),
   };
 }

@@ -10,7 +10,7 @@ export interface TabTurn {
   /** A set another tab wrote while this one waited, fresh enough to use: fetch nothing. */
   readonly written: StoredKeySet | undefined;
   /** After a successful fetch: once `writing` settles, tell the other tabs, let the next in. */
-  fetched(writing: PromiseLike<unknown>): void;
+  fetched(entry: StoredKeySet, writing: PromiseLike<unknown>): void;
   /** Lets the next tab in (after a failed fetch, or when `written` was used). */
   release(): void;
 }
@@ -31,21 +31,20 @@ export interface CrossTabOptions {
   policy: CachePolicy;
   /** Reads this source's entry from the shared store (bounded; a failure is undefined). */
   read(): Promise<unknown>;
-  /** The set this tab holds now. */
+  /** The set this tab holds now (perhaps adopted while waiting for the lock). */
   held(): StoredKeySet | undefined;
   /** Takes a newer, validated set that another tab fetched and announced. */
   adopt(entry: StoredKeySet): void;
 }
 
-const ALONE_TURN: TabTurn = {
-  written: undefined,
-  fetched: () => undefined,
-  release: () => undefined,
-};
+const NOOP = (): void => undefined;
+const ALONE_TURN: TabTurn = { written: undefined, fetched: NOOP, release: NOOP };
 const ALONE: CrossTab = { turn: async () => ALONE_TURN };
 
-// The only message sent: a notice to re-read the store. It carries no keys, so a forged one
-// costs a bounded store read, and what is read is validated like any stored entry.
+// The one message: the set a tab just fetched and stored. It is untrusted input, validated
+// like a stored entry. It carries the set rather than asking for a store read because
+// Chromium's localStorage reaches other tabs asynchronously: a notice (or a lock handoff)
+// may arrive before the stored value does.
 const NOTICE = 'tokenward:keys-changed';
 
 interface BrowserApis {
@@ -63,19 +62,24 @@ export function crossTab(shared: boolean, options: CrossTabOptions): CrossTab {
   if (!shared) return ALONE;
   const { locks, channel } = browserApis(`tokenward:${options.sourceId}`);
   if (locks === undefined && channel === undefined) return ALONE;
-  if (channel !== undefined) channel.onmessage = listener(options);
+  if (channel !== undefined) channel.onmessage = (event) => onNotice(event.data, options);
   const lockName = `tokenward:${options.sourceId}`;
   return {
     async turn(held, forced) {
-      const release = locks && (await acquire(locks, lockName, options.timeoutMs));
-      if (release === undefined) return ALONE_TURN; // no lock, or waited long enough: alone
-      const stored = readStoredKeySet(await options.read());
-      const usable = stored !== undefined && mayUseWritten(stored, held, forced, options);
+      // No lock (no Web Locks, or waited `timeout` in vain): this tab fetches alone.
+      const release = (locks && (await acquire(locks, lockName, options.timeoutMs))) ?? NOOP;
+      // Another tab may have fetched while this one waited: its set is in the store, or
+      // already adopted from its notice.
+      const found =
+        release === NOOP ? [] : [readStoredKeySet(await options.read()), options.held()];
+      const written = found.find(
+        (set) => set !== undefined && mayUseWritten(set, held, forced, options),
+      );
       return {
-        written: usable ? stored : undefined,
-        fetched: (writing) =>
+        written,
+        fetched: (entry, writing) =>
           void Promise.resolve(writing)
-            .then(() => channel?.postMessage({ type: NOTICE }))
+            .then(() => channel?.postMessage({ type: NOTICE, entry }))
             .finally(release),
         release,
       };
@@ -102,29 +106,13 @@ export function mayUseWritten(
   );
 }
 
-/** Re-reads the store on each notice (one read at a time) and adopts a newer set. */
-function listener(options: CrossTabOptions): (event: MessageEvent) => void {
-  let reading = false;
-  let again = false;
-  const readAll = async () => {
-    reading = true;
-    try {
-      do {
-        again = false;
-        const stored = readStoredKeySet(await options.read());
-        const held = options.held();
-        if (stored !== undefined && stored.fetchedAt > (held?.fetchedAt ?? -1))
-          options.adopt(stored);
-      } while (again);
-    } finally {
-      reading = false;
-    }
-  };
-  return (event) => {
-    if ((event.data as { type?: unknown } | null)?.type !== NOTICE) return;
-    if (reading) again = true;
-    else void readAll();
-  };
+/** Adopts the set in a notice when it is valid and newer than the one held. */
+function onNotice(data: unknown, options: CrossTabOptions): void {
+  if ((data as { type?: unknown } | null)?.type !== NOTICE) return;
+  const entry = readStoredKeySet((data as { entry?: unknown }).entry);
+  if (entry !== undefined && entry.fetchedAt > (options.held()?.fetchedAt ?? -1)) {
+    options.adopt(entry);
+  }
 }
 
 /**

@@ -137,7 +137,7 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
     try {
       entry = await load(entry, reason);
       lastFailed = false;
-      turn.fetched(store.set(entry)); // not awaited: a slow store never delays the answer
+      turn.fetched(entry, store.set(entry)); // not awaited: a slow store never delays the answer
       return entry;
     } catch (error) {
       turn.release();

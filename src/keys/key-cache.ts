@@ -37,6 +37,8 @@ type FetchReason = 'cold' | 'expired' | 'unknown-kid';
 
 // Extra wait on another request's fetch beyond its own deadline before fetching alone.
 const SHARED_FETCH_GRACE_MS = 500;
+// How long an answer waits for the store to take a freshly fetched set.
+const STORE_WRITE_GRACE_MS = 500;
 
 export function createKeyCache(options: KeyCacheOptions): KeyCache {
   const loader = options.source[LOADER];
@@ -137,7 +139,12 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
     try {
       entry = await load(entry, reason);
       lastFailed = false;
-      turn.fetched(entry, store.set(entry)); // not awaited: a slow store never delays the answer
+      const writing = store.set(entry);
+      turn.fetched(entry, writing);
+      // Cloudflare Workers cancel I/O still pending when the response goes out (a Cache API
+      // put then never lands): wait for the write, but only briefly, so a slow store barely
+      // delays the answer.
+      await withDeadline(writing, Math.min(fetchPolicy.timeoutMs, STORE_WRITE_GRACE_MS));
       return entry;
     } catch (error) {
       turn.release();

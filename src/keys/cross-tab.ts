@@ -145,8 +145,13 @@ function browserApis(channelName: string): BrowserApis {
   const scope = globalThis as {
     navigator?: { locks?: LockManager };
     BroadcastChannel?: typeof BroadcastChannel;
+    document?: unknown;
+    WorkerGlobalScope?: unknown;
   };
   const apis: BrowserApis = {};
+  // Only pages and their workers have tabs. Deno has localStorage, Web Locks and a
+  // BroadcastChannel too, but a listening channel there keeps the process alive (no unref).
+  if (scope.document === undefined && scope.WorkerGlobalScope === undefined) return apis;
   if (typeof scope.navigator?.locks?.request === 'function') apis.locks = scope.navigator.locks;
   if (typeof scope.BroadcastChannel === 'function') {
     apis.channel = new scope.BroadcastChannel(channelName);

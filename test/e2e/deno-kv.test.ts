@@ -67,6 +67,31 @@ describe('denoKvStore() in Deno, on a Deno KV file', () => {
     expect(server.count(path)).toBe(1);
   }, 90_000);
 
+  it('exits by itself with webStorage(localStorage), a store Deno shares like tabs', async () => {
+    const path = route();
+    const input = {
+      keyUrl: `${server.url}${path}`,
+      token: await sign(key),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    };
+    const ran = await runCommand(
+      deno,
+      [
+        'run',
+        `--allow-net=${new URL(server.url).host}`,
+        '--allow-read',
+        '--location=http://tokenward.test/',
+        'test/runtimes/deno-local-storage.mjs',
+        JSON.stringify(input),
+      ],
+      20_000,
+      root,
+    );
+    expect(resultRows(ran)).toEqual([{ outcome: 'ok' }]);
+    expect(ran.code, ran.stderr).toBe(0);
+  }, 30_000);
+
   it.each([
     ['text that is not JSON', '{"v":1,'],
     [

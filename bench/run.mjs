@@ -9,6 +9,7 @@ import { coldStart } from './cold-start.mjs';
 import { freshProcess } from './fresh-process.mjs';
 import { bundleSizes } from './bundle-size.mjs';
 import { memory } from './memory.mjs';
+import { crossTabs } from './cross-tab.mjs';
 import { loadavg } from 'node:os';
 import { chromiumAvailable, CHROMIUM } from './lib/chromium.mjs';
 import { printMachine } from './lib/machine.mjs';
@@ -26,6 +27,7 @@ const SECTIONS = [
   { scenarios: ['cold', 'fresh'], runtime: 'node', run: () => freshProcess() },
   { scenarios: ['bundle'], run: () => bundleSizes() },
   { scenarios: ['memory'], runtime: 'node', run: () => memory() },
+  { scenarios: ['tabs'], runtime: 'chromium', run: () => crossTabs() },
 ];
 const SCENARIOS = [...new Set(SECTIONS.flatMap((s) => s.scenarios))];
 const RUNTIMES = ['node', 'chromium'];

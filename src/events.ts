@@ -7,6 +7,8 @@ import type { VerificationError, VerificationErrorCode } from './errors.js';
 export type VerifierEvent =
   | { type: 'keys:fetch'; source: string; reason: 'cold' | 'expired' | 'unknown-kid' }
   | { type: 'keys:cache-hit'; source: string }
+  /** Another tab of the browser fetched the set (shared store): taken without a request. */
+  | { type: 'keys:adopted'; source: string }
   | { type: 'keys:stale'; source: string; staleSeconds: number }
   | { type: 'keys:error'; source: string; error: VerificationError }
   | { type: 'token:rejected'; code: VerificationErrorCode; claim?: string }

@@ -3,6 +3,7 @@ import type { EmitEvent } from '../events.js';
 import { fetchFailed } from '../map-error.js';
 import type { KeyStore, StoredKeySet } from '../stores/types.js';
 import { freshUntil, isFresh, isServableStale, mayRefetch } from './freshness.js';
+import { crossTab } from './cross-tab.js';
 import { screenKeySet } from './guard.js';
 import { LOADER, type KeySource, type RemoteKeys } from './source.js';
 import { readStoredKeySet } from './stored-entry.js';
@@ -36,6 +37,13 @@ type FetchReason = 'cold' | 'expired' | 'unknown-kid';
 
 // Extra wait on another request's fetch beyond its own deadline before fetching alone.
 const SHARED_FETCH_GRACE_MS = 500;
+// How long an answer waits for the store to take a freshly fetched set, where it must wait.
+const STORE_WRITE_GRACE_MS = 500;
+// workerd's navigator.userAgent (compatibility flag global_navigator, on by default since
+// 2022-03-21): the one runtime that ends a request's I/O when its response is sent.
+const CANCELS_PENDING_IO =
+  (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent ===
+  'Cloudflare-Workers';
 
 export function createKeyCache(options: KeyCacheOptions): KeyCache {
   const loader = options.source[LOADER];
@@ -71,6 +79,23 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
   let inflight: Promise<StoredKeySet> | undefined;
   let lastAttempt = Number.NEGATIVE_INFINITY;
   let lastFailed = false;
+
+  // A set another tab fetched: taken as if this tab had fetched it.
+  const adopt = (next: StoredKeySet): StoredKeySet => {
+    if (entry !== undefined && JSON.stringify(entry.keys) !== JSON.stringify(next.keys)) onChange();
+    lastFailed = false;
+    emit({ type: 'keys:adopted', source: source.id });
+    return (entry = next);
+  };
+  const tabs = crossTab(options.store.shared === 'browser', {
+    sourceId: source.id,
+    timeoutMs: fetchPolicy.timeoutMs,
+    clock,
+    policy,
+    read: () => store.get(),
+    held: () => entry,
+    adopt,
+  });
 
   const readStore = async (): Promise<void> => {
     entry ??= readStoredKeySet(await store.get());
@@ -109,14 +134,26 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
   };
 
   const fetchOnce = async (reason: FetchReason): Promise<StoredKeySet> => {
+    const turn = await tabs.turn(entry, reason === 'unknown-kid');
+    if (turn.written !== undefined) {
+      turn.release();
+      return adopt(turn.written);
+    }
     lastAttempt = clock();
     emit({ type: 'keys:fetch', source: source.id, reason });
     try {
       entry = await load(entry, reason);
       lastFailed = false;
-      store.set(entry); // not awaited: a slow store never delays the answer
+      const writing = store.set(entry);
+      turn.fetched(entry, writing);
+      // Cloudflare Workers cancel I/O still pending when the response goes out (a Cache API or
+      // KV put would never land), so there the answer waits for the write, briefly. Everywhere
+      // else a slow store never delays the answer.
+      if (CANCELS_PENDING_IO)
+        await withDeadline(writing, Math.min(fetchPolicy.timeoutMs, STORE_WRITE_GRACE_MS));
       return entry;
     } catch (error) {
+      turn.release();
       lastFailed = true;
       const failure =
         error instanceof VerificationError ? error : fetchFailed(source.id, String(error), error);
@@ -221,7 +258,7 @@ function boundedStore(store: KeyStore, id: string, timeoutMs: number) {
   };
   return {
     get: () => call(() => store.get(id)),
-    set: (value: StoredKeySet) => void call(() => store.set(id, value)),
+    set: (value: StoredKeySet) => call(() => store.set(id, value)),
     delete: () => call(() => store.delete(id)).then(() => undefined),
   };
 }

@@ -31,6 +31,12 @@ export interface StoredKeySet {
  * `memoryStore()` where that matters.
  */
 export interface KeyStore {
+  /**
+   * `'browser'` when every tab of the origin sees the same entries (`localStorage`,
+   * IndexedDB, the Cache API): fetches are then coordinated across tabs (Web Locks,
+   * BroadcastChannel) where the browser has those APIs.
+   */
+  readonly shared?: 'browser';
   get(key: string): unknown;
   set(key: string, value: StoredKeySet): unknown;
   delete(key: string): unknown;

@@ -7,8 +7,13 @@ export type WebStorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
  * Keeps key sets in `localStorage` or `sessionStorage`, so a reload does not refetch them.
  * Corrupt entries are ignored and refetched; a full storage quota is ignored.
  *
- * Security: script on the same origin can write a well-formed entry with its own keys.
- * If an attacker can run script on your page, prefer `memoryStore()`.
+ * With `localStorage` the origin's tabs share one fetch (Web Locks, BroadcastChannel);
+ * `sessionStorage` is per tab. Pick it for small key sets on the main thread; pick
+ * `indexedDbStore()` to share with workers too.
+ *
+ * Security: script on the same origin can write a well-formed entry with its own keys, and
+ * no store can tell it from one tokenward wrote. If an attacker can run script on your page,
+ * prefer `memoryStore()`.
  *
  * @example
  * const verifier = createVerifier({ keys: jwks(url), issuer, audience, cache: webStorage(localStorage) });
@@ -20,6 +25,7 @@ export function webStorage(storage: WebStorageLike, prefix = 'tokenward:'): KeyS
     throw new TypeError('webStorage(storage) needs a Storage object such as localStorage');
   }
   return {
+    ...(isLocalStorage(storage) ? { shared: 'browser' as const } : {}),
     get(key) {
       const text = storage.getItem(prefix + key);
       if (text === null) return undefined;
@@ -40,4 +46,13 @@ export function webStorage(storage: WebStorageLike, prefix = 'tokenward:'): KeyS
       storage.removeItem(prefix + key);
     },
   };
+}
+
+/** Whether `storage` is this origin's `localStorage`, which every tab shares. */
+function isLocalStorage(storage: WebStorageLike): boolean {
+  try {
+    return storage === (globalThis as { localStorage?: Storage }).localStorage;
+  } catch {
+    return false; // reading localStorage throws where storage is blocked (sandboxed frames)
+  }
 }

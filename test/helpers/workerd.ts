@@ -25,22 +25,7 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const dir = join(root, '.tmp/workerd', name);
   mkdirSync(dir, { recursive: true });
-  const bundle = await rollup({
-    input: join(root, entry),
-    plugins: [
-      // Examples import the package by name, as users do; here that name is the built dist/.
-      {
-        name: 'tokenward-self',
-        resolveId: (id) => (id === 'tokenward' ? join(root, 'dist/index.js') : null),
-      },
-      nodeResolve({
-        browser: true,
-        exportConditions: ['workerd', 'worker', 'browser', 'import', 'default'],
-      }),
-    ],
-  });
-  await bundle.write({ file: join(dir, 'worker.js'), format: 'es' });
-  await bundle.close();
+  await bundleWorker(entry, join(dir, 'worker.js'));
   const port = await freePort();
   const textBindings = Object.entries(bindings)
     .map(([key, value]) => `(name = ${JSON.stringify(key)}, text = ${JSON.stringify(value)})`)
@@ -88,6 +73,26 @@ const worker :Workerd.Worker = (
     }
   }
   return { url, stop: () => void child.kill('SIGKILL') };
+}
+
+/** Bundles a Worker module as wrangler would: `tokenward` is the built dist/, Worker conditions. */
+export async function bundleWorker(entry: string, file: string): Promise<void> {
+  const bundle = await rollup({
+    input: join(root, entry),
+    plugins: [
+      // Examples import the package by name, as users do; here that name is the built dist/.
+      {
+        name: 'tokenward-self',
+        resolveId: (id) => (id === 'tokenward' ? join(root, 'dist/index.js') : null),
+      },
+      nodeResolve({
+        browser: true,
+        exportConditions: ['workerd', 'worker', 'browser', 'import', 'default'],
+      }),
+    ],
+  });
+  await bundle.write({ file, format: 'es' });
+  await bundle.close();
 }
 
 function freePort(): Promise<number> {

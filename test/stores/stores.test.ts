@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  cacheApiStore,
   createVerifier,
+  denoKvStore,
+  indexedDbStore,
   jwks,
   kvStore,
   memoryStore,
@@ -182,5 +185,27 @@ describe('memoryStore()', () => {
     await verifierWith(memoryStore()).hydrate();
     await verifierWith(memoryStore()).hydrate();
     expect(server.count('/jwks')).toBe(2);
+  });
+});
+
+describe('stores shared by browser tabs', () => {
+  it('marks localStorage, and only it, as shared by the tabs', () => {
+    expect(webStorage(mapStorage()).shared).toBeUndefined();
+    if (typeof localStorage !== 'undefined') {
+      expect(webStorage(localStorage).shared).toBe('browser');
+    }
+  });
+
+  // IndexedDB and the Cache API are tested in Chromium (test/e2e/cross-tab-browser.test.ts)
+  // and the Cache API in workerd (test/e2e/workers-stores.test.ts).
+  it.runIf(typeof indexedDB === 'undefined')('indexedDbStore() says where it works', () => {
+    expect(() => indexedDbStore()).toThrow(/needs IndexedDB/);
+  });
+  it.runIf(typeof caches === 'undefined')('cacheApiStore() says where it works', () => {
+    expect(() => cacheApiStore()).toThrow(/needs the Cache API/);
+  });
+
+  it('denoKvStore() refuses something that is not a Deno.Kv', () => {
+    expect(() => denoKvStore({} as never)).toThrow(TypeError);
   });
 });

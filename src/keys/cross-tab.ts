@@ -1,0 +1,162 @@
+import type { StoredKeySet } from '../stores/types.js';
+import { isFresh, mayRefetch, type CachePolicy } from './freshness.js';
+import { readStoredKeySet } from './stored-entry.js';
+
+/**
+ * One tab's turn to fetch a source's keys, granted by {@link CrossTab.turn}. Exactly one of
+ * `fetched` and `release` must be called, whatever happens.
+ */
+export interface TabTurn {
+  /** A set another tab wrote while this one waited, fresh enough to use: fetch nothing. */
+  readonly written: StoredKeySet | undefined;
+  /** After a successful fetch: once `writing` settles, tell the other tabs, let the next in. */
+  fetched(entry: StoredKeySet, writing: PromiseLike<unknown>): void;
+  /** Lets the next tab in (after a failed fetch, or when `written` was used). */
+  release(): void;
+}
+
+/** How the tabs of a browser share one source's fetches. */
+export interface CrossTab {
+  /**
+   * Before a cold or forced fetch: waits, at most the source's `timeout`, for the source's
+   * Web Lock, then re-reads the store in case another tab just fetched.
+   */
+  turn(held: StoredKeySet | undefined, forced: boolean): Promise<TabTurn>;
+}
+
+export interface CrossTabOptions {
+  sourceId: string;
+  timeoutMs: number;
+  clock: () => number;
+  policy: CachePolicy;
+  /** Reads this source's entry from the shared store (bounded; a failure is undefined). */
+  read(): Promise<unknown>;
+  /** The set this tab holds now (perhaps adopted while waiting for the lock). */
+  held(): StoredKeySet | undefined;
+  /** Takes a newer, validated set that another tab fetched and announced. */
+  adopt(entry: StoredKeySet): void;
+}
+
+const NOOP = (): void => undefined;
+const ALONE_TURN: TabTurn = { written: undefined, fetched: NOOP, release: NOOP };
+const ALONE: CrossTab = { turn: async () => ALONE_TURN };
+
+// The one message: the set a tab just fetched and stored. It is untrusted input, validated
+// like a stored entry. It carries the set rather than asking for a store read because
+// Chromium's localStorage reaches other tabs asynchronously: a notice (or a lock handoff)
+// may arrive before the stored value does.
+const NOTICE = 'tokenward:keys-changed';
+
+interface BrowserApis {
+  locks?: Pick<LockManager, 'request'>;
+  channel?: BroadcastChannel;
+}
+
+/**
+ * Coordinates a source's fetches between the tabs that share `store` (`shared: 'browser'`):
+ * a Web Lock per source makes N tabs opening at once fetch once, and a BroadcastChannel
+ * notice makes the others adopt a refetched set without a request. Each API is used where
+ * it exists; without both, each tab works alone.
+ */
+export function crossTab(shared: boolean, options: CrossTabOptions): CrossTab {
+  if (!shared) return ALONE;
+  const { locks, channel } = browserApis(`tokenward:${options.sourceId}`);
+  if (locks === undefined && channel === undefined) return ALONE;
+  if (channel !== undefined) channel.onmessage = (event) => onNotice(event.data, options);
+  const lockName = `tokenward:${options.sourceId}`;
+  return {
+    async turn(held, forced) {
+      // No lock (no Web Locks, or waited `timeout` in vain): this tab fetches alone.
+      const release = (locks && (await acquire(locks, lockName, options.timeoutMs))) ?? NOOP;
+      // Another tab may have fetched while this one waited: its set is in the store, or
+      // already adopted from its notice.
+      const found =
+        release === NOOP ? [] : [readStoredKeySet(await options.read()), options.held()];
+      const written = found.find(
+        (set) => set !== undefined && mayUseWritten(set, held, forced, options),
+      );
+      return {
+        written,
+        fetched: (entry, writing) =>
+          void Promise.resolve(writing)
+            .then(() => channel?.postMessage({ type: NOTICE, entry }))
+            .finally(release),
+        release,
+      };
+    },
+  };
+}
+
+/**
+ * Whether a set found in the store, after waiting for the lock, spares this tab its fetch:
+ * for a cold or expired set, when it is fresh; for a refetch (unknown `kid`), when another
+ * tab fetched it after this tab's set and within the cooldown, which the tabs thus share.
+ */
+export function mayUseWritten(
+  stored: StoredKeySet,
+  held: StoredKeySet | undefined,
+  forced: boolean,
+  { clock, policy }: Pick<CrossTabOptions, 'clock' | 'policy'>,
+): boolean {
+  const now = clock();
+  if (!forced) return isFresh(stored, now);
+  const newer = stored.fetchedAt > (held?.fetchedAt ?? Number.NEGATIVE_INFINITY);
+  return (
+    newer && isFresh(stored, now) && !mayRefetch(stored, Number.NEGATIVE_INFINITY, now, policy)
+  );
+}
+
+/** Adopts the set in a notice when it is valid and newer than the one held. */
+function onNotice(data: unknown, options: CrossTabOptions): void {
+  if ((data as { type?: unknown } | null)?.type !== NOTICE) return;
+  const entry = readStoredKeySet((data as { entry?: unknown }).entry);
+  if (entry !== undefined && entry.fetchedAt > (options.held()?.fetchedAt ?? -1)) {
+    options.adopt(entry);
+  }
+}
+
+/**
+ * Waits for the lock, at most `timeoutMs` (an abortable request: a tab never waits on another
+ * longer than the source's timeout; a tab closed mid-fetch loses its lock at once). Resolves
+ * with the function that releases it, or undefined when the wait was given up.
+ */
+function acquire(
+  locks: Pick<LockManager, 'request'>,
+  name: string,
+  timeoutMs: number,
+): Promise<(() => void) | undefined> {
+  return new Promise((resolve) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    locks
+      .request(name, { signal: controller.signal }, () => {
+        clearTimeout(timer);
+        return new Promise<void>((release) => resolve(() => release()));
+      })
+      .catch(() => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+  });
+}
+
+/** Web Locks and BroadcastChannel, where this runtime has them (browsers and their workers). */
+function browserApis(channelName: string): BrowserApis {
+  const scope = globalThis as {
+    navigator?: { locks?: LockManager };
+    BroadcastChannel?: typeof BroadcastChannel;
+    document?: unknown;
+    WorkerGlobalScope?: unknown;
+  };
+  const apis: BrowserApis = {};
+  // Only pages and their workers have tabs. Deno has localStorage, Web Locks and a
+  // BroadcastChannel too, but a listening channel there keeps the process alive (no unref).
+  if (scope.document === undefined && scope.WorkerGlobalScope === undefined) return apis;
+  if (typeof scope.navigator?.locks?.request === 'function') apis.locks = scope.navigator.locks;
+  if (typeof scope.BroadcastChannel === 'function') {
+    apis.channel = new scope.BroadcastChannel(channelName);
+    // Node and Deno have BroadcastChannel too: a listening channel must not keep them alive.
+    (apis.channel as { unref?: () => void }).unref?.();
+  }
+  return apis;
+}

@@ -103,7 +103,7 @@ describe('Node', () => {
 });
 
 describe('Deno', () => {
-  it('imports the package by name (deno condition: dist/index.js) and passes the scenario', async () => {
+  it('imports the package by name (deno condition: dist/node/index.js) and passes the scenario', async () => {
     const port = new URL(input.keyServer).host;
     const v = await version(bin('deno'));
     const ran = await timed('Deno', v, () =>
@@ -121,7 +121,7 @@ describe('Deno', () => {
         root,
       ),
     );
-    expectAllPass('Deno', resultRows(ran), 'WebCrypto');
+    expectAllPass('Deno', resultRows(ran), 'node:crypto');
   });
 });
 

@@ -1,5 +1,6 @@
 // Runs the scenario in Node, Deno or Bun against the package by name, so the runtime's own export
-// conditions pick the build (Node and Bun: `node`; Deno: `deno`). Input: JSON in the first argument.
+// conditions pick the build (Node and Bun: `node`, Deno: `deno`; all three the node:crypto build).
+// Input: JSON in the first argument.
 import * as tokenward from 'tokenward';
 import { runScenario } from './scenario.mjs';
 

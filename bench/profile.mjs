@@ -3,7 +3,7 @@
 // "(idle)"); then the steps of a verify beyond the floor, each timed alone.
 import { Session } from 'node:inspector/promises';
 import { decodeProtectedHeader } from 'jose';
-import { createVerifier, localJwks } from 'tokenward'; // Node: the node condition's build
+import { createVerifier, localJwks } from '../dist/index.js';
 import { AUDIENCE, ISSUER, makeKey, makeTokens } from './lib/fixtures.mjs';
 import { compare, median } from './lib/measure.mjs';
 import { fmt, title } from './lib/report.mjs';

@@ -62,8 +62,11 @@ function nodeCheck(prepared: PreparedKey): NodeCheck {
     case 'ECDSA': // RFC 7518 §3.4: r || s, not DER
       check = { digest: digestOf(params.hash!), key: { key, dsaEncoding: 'ieee-p1363' } };
       break;
-    default: // Ed25519 (RFC 8037 §3.1): no separate digest
+    case 'Ed25519': // RFC 8037 §3.1: no separate digest
       check = { digest: null, key: { key } };
+      break;
+    default: // an algorithm added to keys/algorithms.ts needs its parameters here too
+      throw new Error(`verify-node: no node:crypto parameters for ${params.name}`);
   }
   checks.set(prepared, check);
   return check;

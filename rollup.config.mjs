@@ -1,12 +1,13 @@
 import { copyFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
 const entries = { index: 'src/index.ts', ky: 'src/ky.ts' };
-const ts = () =>
-  typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, outDir: 'dist' });
+const ts = (tsconfig = './tsconfig.json', outDir = 'dist') =>
+  typescript({ tsconfig, noEmit: false, declaration: false, outDir });
 const browserResolve = () =>
   nodeResolve({ browser: true, exportConditions: ['browser', 'import', 'default'] });
 
@@ -23,6 +24,26 @@ const ctsTwins = {
     }
   },
 };
+
+// The Node flavour (package.json `node` condition, issue 17): the same entries, with the signature
+// seam src/signature/verify.ts swapped for its node:crypto twin. Nothing else differs.
+const seam = resolve('src/signature/verify.ts');
+const nodeSeam = () => {
+  let swapped = false;
+  return {
+    name: 'node-signature-seam',
+    async resolveId(source, importer, options) {
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (resolved?.id !== seam) return resolved;
+      swapped = true;
+      return resolve('src/signature/verify-node.ts');
+    },
+    buildEnd(error) {
+      if (!error && !swapped) this.error(`the Node build never reached ${seam}: nothing swapped`);
+    },
+  };
+};
+const nodeTs = () => ts('./tsconfig.node.json', 'dist/node');
 
 export default [
   // ESM: jose and ky stay imports, so apps share one copy with their own.
@@ -43,6 +64,30 @@ export default [
     plugins: [browserResolve(), ts()],
     output: {
       dir: 'dist',
+      format: 'cjs',
+      entryFileNames: '[name].cjs',
+      chunkFileNames: 'chunks/[name]-[hash].cjs',
+    },
+  },
+  // Node ESM and CommonJS: dist/node/, one chunk graph of its own so tokenward/ky shares the
+  // main entry's VerificationError there too.
+  {
+    input: entries,
+    external: ['jose', 'ky', 'node:crypto'],
+    plugins: [nodeSeam(), nodeTs()],
+    output: {
+      dir: 'dist/node',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+    },
+  },
+  {
+    input: entries,
+    external: ['node:crypto'],
+    plugins: [nodeSeam(), browserResolve(), nodeTs()],
+    output: {
+      dir: 'dist/node',
       format: 'cjs',
       entryFileNames: '[name].cjs',
       chunkFileNames: 'chunks/[name]-[hash].cjs',

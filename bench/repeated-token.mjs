@@ -1,6 +1,6 @@
 // Scenario 2 in Node: the same token again and again, as an SPA attaches it to every request.
 import * as jose from 'jose';
-import * as tokenward from '../dist/index.js';
+import * as tokenward from 'tokenward'; // the node condition: dist/node/index.js
 import { FLOOR, repeatedTokenContenders, TOKENWARD_MEMO } from './lib/contenders.mjs';
 import { makeKey, makeTokens } from './lib/fixtures.mjs';
 import { compare } from './lib/measure.mjs';

@@ -1,5 +1,6 @@
-// npm run bench [-- --only=unique,chromium]: every scenario, Node and Chromium, one table each.
-// Not part of npm test. --only takes scenario names and runtimes (node, chromium); a runtime
+// npm run bench [-- --only=unique,chromium]: every scenario, Node and Chromium (scenario 1 in Bun
+// and Deno too), one table each.
+// Not part of npm test. --only takes scenario names and runtimes (node, chromium, bun, deno); a runtime
 // alone selects every scenario there, a scenario alone runs it in every runtime.
 import { uniqueTokensNode } from './unique-tokens.mjs';
 import { repeatedTokenNode } from './repeated-token.mjs';
@@ -10,12 +11,16 @@ import { freshProcess } from './fresh-process.mjs';
 import { bundleSizes } from './bundle-size.mjs';
 import { memory } from './memory.mjs';
 import { crossTabs } from './cross-tab.mjs';
+import { uniqueTokensElsewhere } from './other-runtimes.mjs';
+import { seamResolve } from './seam-resolve.mjs';
 import { loadavg } from 'node:os';
 import { chromiumAvailable, CHROMIUM } from './lib/chromium.mjs';
 import { printMachine } from './lib/machine.mjs';
 
 const SECTIONS = [
   { scenarios: ['unique'], runtime: 'node', run: () => uniqueTokensNode() },
+  { scenarios: ['unique'], runtime: 'bun', run: () => uniqueTokensElsewhere('bun') },
+  { scenarios: ['unique'], runtime: 'deno', run: () => uniqueTokensElsewhere('deno') },
   { scenarios: ['memo'], runtime: 'node', run: () => repeatedTokenNode() },
   {
     scenarios: ['unique', 'memo'],
@@ -23,6 +28,7 @@ const SECTIONS = [
     run: (scenarios) => chromiumScenarios({ scenarios }),
   },
   { scenarios: ['profile'], runtime: 'node', run: () => profileVerify() },
+  { scenarios: ['seam'], runtime: 'node', run: () => seamResolve() },
   { scenarios: ['cold'], runtime: 'node', run: () => coldStart() },
   { scenarios: ['cold', 'fresh'], runtime: 'node', run: () => freshProcess() },
   { scenarios: ['bundle'], run: () => bundleSizes() },
@@ -30,7 +36,7 @@ const SECTIONS = [
   { scenarios: ['tabs'], runtime: 'chromium', run: () => crossTabs() },
 ];
 const SCENARIOS = [...new Set(SECTIONS.flatMap((s) => s.scenarios))];
-const RUNTIMES = ['node', 'chromium'];
+const RUNTIMES = ['node', 'chromium', 'bun', 'deno'];
 
 const argv = process.argv.slice(2);
 const only = (argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? '')

@@ -62,12 +62,14 @@ export function keyImportFailed(error: unknown, alg: string): VerificationError 
 }
 
 /**
- * A WebCrypto verify that threw rather than answering false. OperationError and DataError are
+ * A signature check that threw rather than answering false. WebCrypto's OperationError and
+ * DataError, and node:crypto's OpenSSL errors (code ERR_OSSL_*, the Node path of issue 17), are
  * about the signature bytes (the platform could not even check them): the token is refused.
  */
 export function signatureCheckFailed(error: unknown): VerificationError {
-  const { name } = (error ?? {}) as JoseLikeError;
+  const { name, code } = (error ?? {}) as JoseLikeError;
   if (name === 'OperationError' || name === 'DataError') return invalidSignature(error);
+  if (typeof code === 'string' && code.startsWith('ERR_OSSL_')) return invalidSignature(error);
   throw error;
 }
 

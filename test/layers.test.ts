@@ -43,6 +43,17 @@ describe('the tree shows the layers', () => {
     }
   });
 
+  // Issue 17: node:crypto lives in one file, reached only through the Node build's swap of the
+  // signature seam (rollup.config.mjs), never by an import.
+  it('lets only src/signature/verify-node.ts import a Node built-in, and nothing import it', () => {
+    for (const path of sources) {
+      const text = readFileSync(join(src, path), 'utf8');
+      const builtins = [...text.matchAll(/from '(node:[^']+)'/g)].map((m) => m[1]);
+      expect(builtins, path).toEqual(path === 'signature/verify-node.ts' ? ['node:crypto'] : []);
+      expect(text, path).not.toMatch(/from '[^']*verify-node/);
+    }
+  });
+
   it('keeps keys/ and stores/ from importing each other both ways', () => {
     for (const path of sources.filter((p) => p.startsWith('stores/'))) {
       expect(readFileSync(join(src, path), 'utf8'), path).not.toMatch(/from '\.\.\/keys\//);

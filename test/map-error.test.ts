@@ -1,3 +1,4 @@
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { VerificationError } from '../src/index.js';
 import { fetchFailed, keyImportFailed, signatureCheckFailed } from '../src/map-error.js';
@@ -24,6 +25,27 @@ describe('errors mapped in one place', () => {
     expect(signatureCheckFailed(domError('OperationError')).code).toBe('ERR_SIGNATURE_INVALID');
   });
 
+  it('maps an OpenSSL error thrown by node:crypto (the Node path) to the same code and words', () => {
+    const openssl = thrown(() =>
+      createPublicKey('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----'),
+    );
+    expect((openssl as { code?: string }).code).toMatch(/^ERR_OSSL_/);
+    const mapped = signatureCheckFailed(openssl);
+    const web = signatureCheckFailed(domError('OperationError'));
+    expect([mapped.code, mapped.message]).toEqual([web.code, web.message]);
+    expect(mapped.cause).toBe(openssl);
+    // node:crypto's own argument errors are bugs, not bad signatures.
+    const digest = thrown(() =>
+      verify(
+        'sha-nope',
+        Buffer.from('x'),
+        generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey,
+        Buffer.alloc(1),
+      ),
+    );
+    expect(() => signatureCheckFailed(digest)).toThrow(digest as Error);
+  });
+
   it('rethrows what it cannot explain (a bug), never calling it a bad signature or key', () => {
     const bug = new RangeError('a bug');
     expect(() => keyImportFailed(bug, 'RS256')).toThrow(bug);
@@ -45,3 +67,12 @@ describe('errors mapped in one place', () => {
     );
   });
 });
+
+function thrown(work: () => unknown): unknown {
+  try {
+    work();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}

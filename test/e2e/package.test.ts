@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { bundleSize } from '../helpers/bundle-size.js';
+import { resolveExport } from '../helpers/exports.js';
 import { runCommand } from '../helpers/spawn.js';
 
 // Budgets in bytes, minified + gzipped, with every dependency included (jose, ky).
@@ -67,26 +68,50 @@ describe('the package as users get it', () => {
     ]);
   });
 
-  it('pulls in no Node built-in from any browser-facing bundle', () => {
-    const files = [
-      'index.js',
-      'ky.js',
-      'index.cjs',
-      'ky.cjs',
-      'tokenward.iife.js',
-      ...readdirSync('dist/chunks').map((f) => `chunks/${f}`),
-    ];
+  it('pulls in no Node built-in from any browser-facing file; the Node build only node:crypto', () => {
     const builtins = builtinModules
       .filter((m) => !m.startsWith('_'))
       .map((m) => m.replace(/[/]/g, '\\/'));
     const specifier = `(?:node:[\\w/]+|${builtins.join('|')})`;
     const pattern = new RegExp(
-      `(?:from\\s*|import\\s*\\(\\s*|require\\s*\\(\\s*)["']${specifier}["']`,
+      `(?:from\\s*|import\\s*\\(\\s*|require\\s*\\(\\s*)["'](${specifier})["']`,
+      'g',
     );
-    for (const file of files) {
-      const code = readFileSync(join('dist', file), 'utf8');
-      expect(pattern.exec(code)?.[0], `dist/${file}`).toBeUndefined();
-    }
+    const imported = (file: string) =>
+      [...readFileSync(join(root, file), 'utf8').matchAll(pattern)].map((m) => m[1]);
+    const code = builtFiles().filter((f) => /\.c?js$/.test(f) && f !== 'dist/cli.js');
+    const nodeBuild = code.filter((f) => f.startsWith('dist/node/'));
+    const browserFacing = code.filter((f) => !f.startsWith('dist/node/'));
+    expect(browserFacing).toEqual(
+      expect.arrayContaining(['dist/index.js', 'dist/index.cjs', 'dist/tokenward.iife.js']),
+    );
+    expect(nodeBuild).toEqual(
+      expect.arrayContaining(['dist/node/index.js', 'dist/node/index.cjs']),
+    );
+    for (const file of browserFacing) expect(imported(file), file).toEqual([]);
+    for (const file of nodeBuild)
+      expect(new Set(imported(file)), file).toEqual(
+        new Set(file.match(/^dist\/node\/index\.c?js$/) ? ['node:crypto'] : []),
+      );
+  });
+
+  // What each runtime or bundler gets (their documented conditions): only Node, Bun and Deno
+  // reach the node:crypto build; a bundle for a browser or a Worker never does (issue 17).
+  it.each([
+    ['Node import', ['node', 'import'], 'dist/node/index.js'],
+    ['Node require', ['node', 'require'], 'dist/node/index.cjs'],
+    ['Bun', ['bun', 'node', 'import'], 'dist/node/index.js'],
+    ['Deno', ['deno', 'node', 'import'], 'dist/node/index.js'],
+    ['a browser bundler', ['browser', 'import'], 'dist/index.js'],
+    ['a browser bundler that also sets node', ['browser', 'node', 'import'], 'dist/index.js'],
+    ['wrangler (workerd)', ['workerd', 'worker', 'browser', 'import'], 'dist/index.js'],
+    ['workerd with node set too', ['workerd', 'node', 'import'], 'dist/index.js'],
+    ['a bundler with no platform', ['import'], 'dist/index.js'],
+    ['a CommonJS bundler for the browser', ['browser', 'require'], 'dist/index.cjs'],
+  ])('%s resolves tokenward to %j', (_, conditions, file) => {
+    expect(resolveExport('.', conditions)).toBe(join(root, file));
+    const ky = file.replace('index', 'ky');
+    expect(resolveExport('./ky', conditions)).toBe(join(root, ky));
   });
 
   it('stays within the size budget', async () => {
@@ -127,3 +152,12 @@ describe('the package as users get it', () => {
     expect(gzip).toBeLessThanOrEqual(SIZE_BUDGET.minimalApp);
   }, 60_000);
 });
+
+/** Every file of dist/, as paths from the package root. */
+function builtFiles(dir = join(root, 'dist')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? builtFiles(join(dir, entry.name))
+      : [relative(root, join(dir, entry.name))],
+  );
+}

@@ -12,6 +12,9 @@ import { EXPECTED_ROWS, startScenarioServer, type ScenarioInput } from '../runti
 const root = resolve(import.meta.dirname, '../..');
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
 const timings: Record<string, { version: string; ms: number }> = {};
+const paths: Record<string, string> = {};
+/** The first runtime's refusal messages: every other runtime, on either path, must say the same. */
+const messages = new Map<string, string>();
 
 let server: KeyServer;
 let input: ScenarioInput;
@@ -21,16 +24,37 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.stop();
-  console.log('\nRuntime timings:');
+  console.log('\nRuntime timings (signature path):');
   for (const [name, { version, ms }] of Object.entries(timings))
-    console.log(`  ${name.padEnd(22)} ${version.padEnd(28)} ${Math.round(ms)} ms`);
+    console.log(
+      `  ${name.padEnd(24)} ${version.padEnd(28)} ${`${Math.round(ms)} ms`.padStart(8)}  ${paths[name] ?? ''}`,
+    );
 });
 
-function expectAllPass(rows: unknown[]) {
-  expect(rows).toHaveLength(EXPECTED_ROWS);
-  for (const row of rows as { name: string; expected: string; got: string }[]) {
+interface Row {
+  name: string;
+  expected?: string;
+  got: string;
+  message?: string;
+}
+
+/**
+ * Every check passes, with the same refusal messages as every other runtime, and the signature
+ * check ran on the path the package's export conditions give this runtime (issue 17).
+ */
+function expectAllPass(runtime: string, rows: unknown[], path: 'node:crypto' | 'WebCrypto') {
+  const checks = rows as Row[];
+  const took = checks.pop();
+  expect(took?.name).toBe('signature path');
+  paths[runtime] = [paths[runtime], took?.got].filter(Boolean).join(', ');
+  expect(checks).toHaveLength(EXPECTED_ROWS);
+  for (const row of checks) {
     expect(row.got, row.name).toBe(row.expected);
+    if (row.message === undefined) continue;
+    if (!messages.has(row.name)) messages.set(row.name, row.message);
+    expect(row.message, `${runtime}: ${row.name}`).toBe(messages.get(row.name));
   }
+  expect(took?.got, `${runtime}: signature path`).toBe(path);
 }
 
 async function version(command: string, args = ['--version']): Promise<string> {
@@ -62,20 +86,20 @@ const NODES: [label: string, binary: string][] = [
 
 describe.each(NODES)('%s', (label, node) => {
   it.each([
-    ['ESM', 'dist/index.js', 'test/runtimes/harness.mjs'],
-    ['CommonJS', 'dist/index.cjs', 'test/runtimes/harness.cjs'],
-  ])('%s entry (%s)', async (kind, _entry, harness) => {
+    ['ESM', 'dist/node/index.js', 'test/runtimes/harness.mjs'],
+    ['CommonJS', 'dist/node/index.cjs', 'test/runtimes/harness.cjs'],
+  ])('%s entry by package name (node condition: %s)', async (kind, _entry, harness) => {
     const v = await version(node);
     if (node !== process.execPath) expect(v).toMatch(new RegExp(`^v${label.slice(5)}\\.`));
     const ran = await timed(`${label} ${kind}`, v, () =>
       runCommand(node, [harness, JSON.stringify(input)], 30_000, root),
     );
-    expectAllPass(resultRows(ran));
+    expectAllPass(`${label} ${kind}`, resultRows(ran), 'node:crypto');
   });
 });
 
 describe('Deno', () => {
-  it('imports dist/index.js and passes the scenario', async () => {
+  it('imports the package by name (deno condition: dist/node/index.js) and passes the scenario', async () => {
     const port = new URL(input.keyServer).host;
     const v = await version(bin('deno'));
     const ran = await timed('Deno', v, () =>
@@ -93,17 +117,17 @@ describe('Deno', () => {
         root,
       ),
     );
-    expectAllPass(resultRows(ran));
+    expectAllPass('Deno', resultRows(ran), 'node:crypto');
   });
 });
 
 describe('Bun', () => {
-  it('imports dist/index.js and passes the scenario', async () => {
+  it('imports the package by name (node condition: dist/node/index.js) and passes the scenario', async () => {
     const v = `bun ${await version(bin('bun'))}`;
     const ran = await timed('Bun', v, () =>
       runCommand(bin('bun'), ['test/runtimes/harness.mjs', JSON.stringify(input)], 60_000, root),
     );
-    expectAllPass(resultRows(ran));
+    expectAllPass('Bun', resultRows(ran), 'node:crypto');
   });
 });
 
@@ -144,8 +168,8 @@ describe.runIf(chromiumAvailable())('Chromium', () => {
           );
         },
       );
-      expectAllPass(results.esm);
-      expectAllPass(results.iife);
+      expectAllPass('Chromium', results.esm, 'WebCrypto');
+      expectAllPass('Chromium', results.iife, 'WebCrypto');
       expect(new URL(pageUrl).origin).not.toBe(new URL(input.keyServer).origin);
     } finally {
       await browser.close();
@@ -172,7 +196,7 @@ describe('Cloudflare workerd', () => {
       });
       return (await response.json()) as unknown[];
     });
-    expectAllPass(rows);
+    expectAllPass('workerd', rows, 'WebCrypto');
   });
 
   it("refetches past the cache on a compatibility date that refuses cache: 'no-cache' (before 2025-08-07)", async () => {
@@ -189,7 +213,7 @@ describe('Cloudflare workerd', () => {
           return (await response.json()) as unknown[];
         },
       );
-      expectAllPass(rows);
+      expectAllPass('workerd, date 2024-09-23', rows, 'WebCrypto');
     } finally {
       old.stop();
     }

@@ -4,8 +4,12 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import { rollup } from 'rollup';
+import { resolveExport } from './exports.js';
 
 const root = resolve(import.meta.dirname, '../..');
+
+/** What wrangler resolves packages with. */
+export const WORKER_CONDITIONS = ['workerd', 'worker', 'browser', 'import', 'default'] as const;
 
 export interface RunningWorker {
   url: string;
@@ -80,15 +84,16 @@ export async function bundleWorker(entry: string, file: string): Promise<void> {
   const bundle = await rollup({
     input: join(root, entry),
     plugins: [
-      // Examples import the package by name, as users do; here that name is the built dist/.
+      // Examples import the package by name, as users do; here that name is the built dist/,
+      // through the package's own exports map with the same conditions.
       {
         name: 'tokenward-self',
-        resolveId: (id) => (id === 'tokenward' ? join(root, 'dist/index.js') : null),
+        resolveId: (id) =>
+          id === 'tokenward' || id.startsWith('tokenward/')
+            ? resolveExport(`.${id.slice('tokenward'.length)}`, WORKER_CONDITIONS)
+            : null,
       },
-      nodeResolve({
-        browser: true,
-        exportConditions: ['workerd', 'worker', 'browser', 'import', 'default'],
-      }),
+      nodeResolve({ browser: true, exportConditions: [...WORKER_CONDITIONS] }),
     ],
   });
   await bundle.write({ file, format: 'es' });

@@ -1,5 +1,5 @@
-// Runs the scenario against the CommonJS build in Node.
-const tokenward = require('../../dist/index.cjs');
+// Runs the scenario in Node against the package by name through require (the `node` condition).
+const tokenward = require('tokenward');
 
 import('./scenario.mjs')
   .then(({ runScenario }) => runScenario(tokenward, JSON.parse(process.argv[2])))

@@ -1,5 +1,7 @@
-// Runs the scenario against the ESM build in Node, Deno or Bun. Input: JSON in the first argument.
-import * as tokenward from '../../dist/index.js';
+// Runs the scenario in Node, Deno or Bun against the package by name, so the runtime's own export
+// conditions pick the build (Node and Bun: `node`, Deno: `deno`; all three the node:crypto build).
+// Input: JSON in the first argument.
+import * as tokenward from 'tokenward';
 import { runScenario } from './scenario.mjs';
 
 const args = globalThis.Deno ? globalThis.Deno.args : process.argv.slice(2);

@@ -1,8 +1,14 @@
 // One conformance scenario, run unchanged in every runtime against the built package.
 // `tokenward` is the module under test (ESM build, CJS build or the IIFE global); `input` holds
-// the key server's URL and tokens made by the host. Returns one row per check.
+// the key server's URL and tokens made by the host. Returns one row per check, then a row naming
+// the signature path this runtime took (node:crypto under the package's `node` condition).
 
 export async function runScenario(tokenward, input) {
+  const { result: rows, path } = await observeSignaturePath(() => checkAll(tokenward, input));
+  return [...rows, { name: 'signature path', got: path }];
+}
+
+async function checkAll(tokenward, input) {
   const { createVerifier, jwks, discovery, pem, isVerificationError } = tokenward;
   const { keyServer, issuer, audience, tokens } = input;
   const rows = [];
@@ -15,6 +21,7 @@ export async function runScenario(tokenward, input) {
         name,
         expected,
         got: isVerificationError(error) ? error.code : `UNEXPECTED ${error}`,
+        message: error?.message,
       });
     }
   };
@@ -41,5 +48,47 @@ export async function runScenario(tokenward, input) {
   });
   await check('pem(url): valid', viaPem, tokens.valid, 'OK');
   await check('pem(url): tampered', viaPem, tokens.tampered, 'ERR_SIGNATURE_INVALID');
+
+  const everyAlgorithm = createVerifier({
+    keys: jwks(`${keyServer}/jwks-algorithms`, { retry: 0 }),
+    issuer,
+    audience,
+    algorithms: Object.keys(input.algorithms),
+  });
+  for (const [alg, cases] of Object.entries(input.algorithms)) {
+    await check(`${alg}: valid`, everyAlgorithm, cases.valid, 'OK');
+    for (const kind of ['flipped', 'short', 'wrongKey'])
+      await check(
+        `${alg}: ${kind} signature`,
+        everyAlgorithm,
+        cases[kind],
+        'ERR_SIGNATURE_INVALID',
+      );
+  }
   return rows;
+}
+
+/**
+ * Runs `work` counting calls of crypto.subtle.verify (delegating each to the platform): a run
+ * that verified signatures without one took the node:crypto path.
+ */
+async function observeSignaturePath(work) {
+  const subtle = globalThis.crypto.subtle;
+  const original = subtle.verify;
+  const own = Object.prototype.hasOwnProperty.call(subtle, 'verify');
+  let calls = 0;
+  try {
+    subtle.verify = function (...args) {
+      calls++;
+      return original.apply(this, args);
+    };
+  } catch {
+    return { result: await work(), path: 'unknown (crypto.subtle.verify not observable)' };
+  }
+  try {
+    return { result: await work(), path: calls > 0 ? 'WebCrypto' : 'node:crypto' };
+  } finally {
+    if (own) subtle.verify = original;
+    else delete subtle.verify;
+  }
 }

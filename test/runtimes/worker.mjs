@@ -1,6 +1,6 @@
 // A Cloudflare Worker bundling the ESM build: runs the scenario, and verifies on request with one
 // verifier shared by all requests (cold cache) to prove concurrent cold verifies all succeed.
-import * as tokenward from '../../dist/index.js';
+import * as tokenward from 'tokenward'; // resolved with the workerd conditions (test/helpers/workerd.ts)
 import { runScenario } from './scenario.mjs';
 
 let shared;

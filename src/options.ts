@@ -6,7 +6,10 @@ import { SUPPORTED_ALGORITHMS } from './keys/select.js';
 import { memoryStore } from './stores/memory.js';
 import type { KeyStore } from './stores/types.js';
 
-/** Options of `createVerifier`. Only `keys`, `issuer` and `audience` are required. */
+/**
+ * Options of `createVerifier` for one issuer. Only `keys`, `issuer` and `audience` are required.
+ * For several issuers, see `SeveralIssuersOptions`.
+ */
 export interface VerifierOptions {
   /** Where the public keys come from: `jwks()`, `discovery()`, `pem()` or `localJwks()`. */
   keys: KeySource;
@@ -42,6 +45,8 @@ export interface VerifierOptions {
   memo?: false | { max: number };
   /** Observe key fetches, cache hits, stale use, errors and rejections. */
   onEvent?: (event: VerifierEvent) => void;
+  /** Only with several issuers: `issuers` replaces `keys` and `issuer`. */
+  issuers?: undefined;
 }
 
 /** The options after checking, in the units the code uses. */
@@ -77,6 +82,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('createVerifier(options) needs an options object');
   for (const name of Object.keys(options)) {
+    if (name === 'maxIssuers')
+      throw new TypeError('createVerifier: "maxIssuers" applies only with "issuers"');
     if (!KNOWN.has(name)) throw new TypeError(`createVerifier: unknown option "${name}"`);
   }
   assertWebCrypto();

@@ -27,7 +27,10 @@ describe('assertHeader: the JOSE header rules', () => {
     [{ alg: 'RS256', jwk: 'abc' }, /"jwk" must be an object/],
     [{ alg: 'RS256', crit: [] }, /"crit" must be a non-empty array/],
     [{ alg: 'RS256', crit: [''] }, /"crit" must be a non-empty array/],
-    [{ alg: 'RS256', crit: ['exp'], exp: 1 }, /marks "exp" critical, which tokenward does not understand/],
+    [
+      { alg: 'RS256', crit: ['exp'], exp: 1 },
+      /marks "exp" critical, which tokenward does not understand/,
+    ],
     [{ alg: 'RS256', crit: ['b64'] }, /lists "b64" in "crit" but does not set it/],
     [{ alg: 'RS256', crit: ['b64', 'b64'], b64: true }, /twice/],
     [{ alg: 'RS256', b64: false, crit: ['b64'] }, /"b64": false/],

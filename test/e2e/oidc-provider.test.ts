@@ -1,10 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdTokenVerifier } from '../../src/index.js';
+import { startOidcProvider, type RunningProvider } from '../helpers/oidc-provider.js';
 import { codeAndClaim } from '../helpers/outcome.js';
 
 // A real OpenID provider (oidc-provider, development login enabled) on 127.0.0.1, and a scripted
@@ -12,15 +9,11 @@ import { codeAndClaim } from '../helpers/outcome.js';
 const CLIENT_ID = 'tokenward-spa';
 const REDIRECT_URI = 'http://127.0.0.1/callback';
 
-let server: Server;
+let op: RunningProvider;
 let issuer: string;
 
 beforeAll(async () => {
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
+  op = await startOidcProvider('op-1', {
     clients: [
       {
         client_id: CLIENT_ID,
@@ -31,8 +24,6 @@ beforeAll(async () => {
         response_types: ['code'],
       },
     ],
-    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'op-1', alg: 'RS256', use: 'sig' }] },
-    cookies: { keys: [randomBytes(16).toString('hex')] },
     features: { devInteractions: { enabled: true } },
     ttl: {
       Interaction: 600,
@@ -42,18 +33,11 @@ beforeAll(async () => {
       IdToken: 600,
       AuthorizationCode: 60,
     },
-    findAccount: (_ctx: unknown, accountId: string) => ({
-      accountId,
-      claims: () => ({ sub: accountId }),
-    }),
   });
-  server.on('request', provider.callback());
+  issuer = op.issuer;
 }, 30_000);
 
-afterAll(() => {
-  server.closeAllConnections();
-  return new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => op.stop());
 
 /** Runs the sign-in with cookies kept by hand, and returns the token response and what was sent. */
 async function signIn(nonce: string) {

@@ -4,7 +4,12 @@ import type { KeySource } from '../keys/source.js';
 import { resolveOptions, type VerifierOptions } from '../options.js';
 import { memoryStore } from '../stores/memory.js';
 
-/** The rules a token is checked by: given once for every issuer, and overridable per entry. */
+/**
+ * The rules a token is checked by: given once for every issuer, and overridable per entry.
+ *
+ * @example
+ * { audience: 'api://my-api', typ: 'at+jwt', leeway: '5s' }
+ */
 export interface TokenRules extends Pick<
   VerifierOptions,
   'algorithms' | 'subject' | 'typ' | 'leeway' | 'requiredClaims' | 'maxTokenAge' | 'clockSkew'
@@ -13,7 +18,17 @@ export interface TokenRules extends Pick<
   audience?: string | string[] | null;
 }
 
-/** One issuer a verifier with `issuers` accepts. */
+/**
+ * One issuer a verifier with `issuers` accepts.
+ *
+ * @example
+ * { issuer: 'https://acme.eu.auth0.com/' } // keys: discovery(issuer)
+ * {
+ *   issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
+ *   keys: jwks('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+ *   tenants: ['5f1c2a3b-0d4e-4f60-8a7b-9c0d1e2f3a4b'],
+ * }
+ */
 export interface IssuerEntry extends TokenRules {
   /**
    * The exact `iss` (case-sensitive, trailing slash included), or one with a single
@@ -26,7 +41,24 @@ export interface IssuerEntry extends TokenRules {
   tenants?: string[];
 }
 
-/** Options of `createVerifier` for several issuers: `issuers` replaces `keys` and `issuer`. */
+/**
+ * Options of `createVerifier` for several issuers: `issuers` replaces `keys` and `issuer`. The
+ * token's unverified `iss` picks the entry by exact match before any key is fetched; an `iss`
+ * that picks none is refused with no request. A `{tenantid}` entry also requires the verified
+ * `tid` to be the tenant its `iss` names.
+ *
+ * Security: the unverified `iss` only chooses among the issuers given here; a token can never
+ * make the verifier fetch keys from a URL it names.
+ *
+ * @example
+ * const verifier = createVerifier({
+ *   issuers: [
+ *     { issuer: 'https://acme.eu.auth0.com/' },
+ *     { issuer: 'https://login.example.com', keys: jwks('https://login.example.com/keys') },
+ *   ],
+ *   audience: 'api://my-api',
+ * });
+ */
 export interface SeveralIssuersOptions
   extends TokenRules, Pick<VerifierOptions, 'clock' | 'cache' | 'memo' | 'onEvent'> {
   /** The issuers accepted; the token's unverified `iss` picks one before any key is fetched. */
@@ -50,6 +82,8 @@ export interface ResolvedEntry {
 export interface ResolvedIssuers {
   readonly entries: ResolvedEntry[];
   readonly maxIssuers: number;
+  /** How many verified tokens' routes to remember (as many as one entry's memo). */
+  readonly memoMax: number;
   readonly onEvent: VerifierOptions['onEvent'];
 }
 
@@ -91,7 +125,12 @@ export function resolveIssuers(options: SeveralIssuersOptions): ResolvedIssuers 
     seen.add(resolved.issuer);
     return resolved;
   });
-  return { entries, maxIssuers: checkMaxIssuers(options.maxIssuers), onEvent: options.onEvent };
+  return {
+    entries,
+    maxIssuers: checkMaxIssuers(options.maxIssuers),
+    memoMax: options.memo === false ? 0 : (options.memo?.max ?? 1000), // checked per entry
+    onEvent: options.onEvent,
+  };
 }
 
 function resolveEntry(entry: unknown, index: number, inherited: object): ResolvedEntry {

@@ -21,8 +21,11 @@ export function createSeveralIssuersVerifier(
   options: SeveralIssuersOptions,
   createCore: CoreFactory,
 ): Verifier {
-  const { entries, maxIssuers, onEvent } = resolveIssuers(options);
+  const { entries, maxIssuers, memoMax, onEvent } = resolveIssuers(options);
   const router = issuerRouter(entries);
+  // A route is a function of the token's bytes and the configuration, so a verified token's
+  // route may be remembered: a repeated token then skips decoding and goes to its entry's memo.
+  const routes = memoMax > 0 ? createMemo<Route>(memoMax) : undefined;
   const refuse = refuser(eventEmitter(onEvent));
   const verifiers = createMemo<Verifier>(maxIssuers);
   const verifierOf = (entry: ResolvedEntry): Verifier => {
@@ -31,24 +34,30 @@ export function createSeveralIssuersVerifier(
     return verifier;
   };
 
-  const checkRoute = (route: Route) => (verified: Awaited<ReturnType<Verifier['verify']>>) => {
-    try {
-      checkRoutedClaims(route, verified.payload);
-    } catch (error) {
-      throw refuse(error);
-    }
-    return verified;
-  };
+  const checkRoute =
+    (token: string, route: Route) => (verified: Awaited<ReturnType<Verifier['verify']>>) => {
+      try {
+        checkRoutedClaims(route, verified.payload);
+      } catch (error) {
+        throw refuse(error);
+      }
+      routes?.set(token, route);
+      return verified;
+    };
+
+  const routeOf = (token: string): Route =>
+    (typeof token === 'string' ? routes?.get(token) : undefined) ??
+    router.route(unverifiedIssuer(token));
 
   return {
     verify(token) {
       let route: Route;
       try {
-        route = router.route(unverifiedIssuer(token));
+        route = routeOf(token);
       } catch (error) {
         return Promise.reject(refuse(error));
       }
-      return verifierOf(route.entry).verify(token).then(checkRoute(route));
+      return verifierOf(route.entry).verify(token).then(checkRoute(token, route));
     },
     async hydrate() {
       // Every issuer is asked; one that fails does not keep the others from their keys.
@@ -57,6 +66,7 @@ export function createSeveralIssuersVerifier(
       if (failed !== undefined) throw failed.reason;
     },
     async clear() {
+      routes?.clear();
       await Promise.all(entries.map((entry) => verifierOf(entry).clear()));
       verifiers.clear();
     },

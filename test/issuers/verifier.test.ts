@@ -194,6 +194,17 @@ describe('several issuers: a template tenant is the token’s own tid', () => {
     ]);
   });
 
+  it('routes a repeated token the same way, with and without the memo', async () => {
+    for (const memo of [undefined, false as const]) {
+      const v = verifier(memo === undefined ? {} : { memo });
+      const tokens = [await tenantToken(GUID), await tokenOf(keyA, issuerOf('a'))];
+      for (let i = 0; i < 3; i++)
+        for (const token of tokens) expect((await v.verify(token)).token).toBe(token);
+      await v.clear();
+      for (const token of tokens) expect(await codeOf(v.verify(token))).toBe('OK');
+    }
+  });
+
   it('checks tid again on a token the memo remembers', async () => {
     servers.t.json('/common/keys', { keys: [keyT.publicJwk] });
     const v = verifier();

@@ -39,10 +39,7 @@ export function issuerRouter(entries: readonly ResolvedEntry[]): IssuerRouter {
         outsideTenants = true;
       }
       throw issuerRefused(
-        outsideTenants
-          ? `The token's tenant (in "iss" ${quote(iss)}) is not in this issuer's "tenants"; no key was fetched for it.`
-          : `The token's "iss" (${quote(iss)}) is none of this verifier's issuers; no key was fetched for it. ` +
-              'Issuers compare exactly, case and trailing slash included.',
+        `The token's "iss" ${quote(iss)} is ${outsideTenants ? 'a tenant outside "tenants"' : 'none of the issuers (compared exactly)'}.`,
       );
     },
   };
@@ -68,7 +65,7 @@ export function checkRoutedClaims(route: Route, payload: TokenPayload): void {
   if (tid === undefined) {
     throw new VerificationError(
       'ERR_CLAIM_MISSING',
-      'The token has no "tid" claim; a token of a {tenantid} issuer must name its tenant.',
+      'The token has no "tid" claim, which must name its tenant.',
       { claim: 'tid' },
     );
   }
@@ -84,7 +81,7 @@ export function checkRoutedClaims(route: Route, payload: TokenPayload): void {
 function issuerMissing(): VerificationError {
   return new VerificationError(
     'ERR_CLAIM_MISSING',
-    'The token has no "iss" claim; a verifier of several issuers picks the issuer by it.',
+    'The token has no "iss" claim, which picks its issuer.',
     { claim: 'iss' },
   );
 }

@@ -1,4 +1,4 @@
-/** Human formatting for the CLI: relative times and token-safe previews. */
+/** Human formatting for the CLI: relative times and suggestions. */
 
 export function relative(seconds: number): string {
   const abs = Math.abs(seconds);
@@ -13,7 +13,11 @@ export function relative(seconds: number): string {
   return seconds >= 0 ? `in ${amount}` : `${amount} ago`;
 }
 
-/** A NumericDate as ISO time plus how far from now ("expires in 4m"). */
+// A token is issued "now" give or take the second resolution of NumericDate and a little clock
+// drift between issuer and reader: "issued in 0s" read as nonsense to users.
+const JUST_NOW_SECONDS = 5;
+
+/** A NumericDate as ISO time plus how far from now ("expires in 4m", "issued just now"). */
 export function describeTime(
   claim: string,
   value: unknown,
@@ -22,10 +26,45 @@ export function describeTime(
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
   const iso = new Date(value * 1000).toISOString();
   const delta = value - nowSeconds;
-  const verbs: Record<string, [future: string, past: string]> = {
-    exp: ['expires', 'expired'],
-    nbf: ['valid', 'valid since'],
-  };
-  const [future, past] = verbs[claim] ?? ['issued', 'issued'];
-  return `${iso}  (${delta >= 0 ? future : past} ${relative(delta)})`;
+  const [future, past, now] = VERBS[claim] ?? VERBS.iat!;
+  if (Math.abs(delta) <= JUST_NOW_SECONDS && now !== undefined) return `${iso}  (${now})`;
+  if (delta < 0) return `${iso}  (${past} ${relative(delta)})`;
+  return `${iso}  (${future} ${relative(delta)})`;
+}
+
+// [future, past, within a few seconds of now]. An iat or auth_time in the future means the
+// issuer's clock is ahead of this machine's: say so rather than "issued in 2m".
+const VERBS: Record<string, [string, string, string | undefined]> = {
+  exp: ['expires', 'expired', undefined],
+  nbf: ['valid', 'valid since', 'valid just now'],
+  iat: ['issued in the future (clocks differ?):', 'issued', 'issued just now'],
+  auth_time: ['signed in, in the future (clocks differ?):', 'signed in', 'signed in just now'],
+};
+
+/** Edit distance (Levenshtein), for "did you mean". */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The closest candidate to a mistyped word, when it is close enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }

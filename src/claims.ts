@@ -119,7 +119,7 @@ export function checkTimes(payload: TokenPayload, policy: ClaimPolicy, now: numb
 }
 
 /** Media types compare case-insensitively, with `application/` optional (RFC 7515 §4.1.9). */
-function typMatches(actual: unknown, expected: string): boolean {
+export function typMatches(actual: unknown, expected: string): boolean {
   return typeof actual === 'string' && normalizeTyp(actual) === normalizeTyp(expected);
 }
 

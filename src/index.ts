@@ -1,5 +1,5 @@
 export { createVerifier, type Verifier, type VerifiedToken } from './verifier.js';
-export type { VerifierOptions } from './options.js';
+export type { Algorithm, VerifierOptions, VerifierOptionsBase } from './options.js';
 export type { SeveralIssuersOptions, IssuerEntry, TokenRules } from './issuers/options.js';
 export {
   VerificationError,
@@ -16,7 +16,7 @@ export { jwks } from './keys/jwks.js';
 export { discovery } from './keys/discovery.js';
 export { pem, type PemOptions } from './keys/pem.js';
 export { localJwks } from './keys/local.js';
-export type { KeySource, RemoteSourceOptions } from './keys/source.js';
+export type { DiscoveryKeySource, KeySource, RemoteSourceOptions } from './keys/source.js';
 export type { PublicJwk } from './jwk.js';
 export { memoryStore } from './stores/memory.js';
 export { webStorage, type WebStorageLike } from './stores/web-storage.js';
@@ -30,3 +30,22 @@ export {
   type IdTokenVerifierOptions,
   type IdTokenChecks,
 } from './id-token/verifier.js';
+export {
+  createAccessTokenVerifier,
+  type AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  type AccessTokenChecks,
+} from './profiles/access-token.js';
+export {
+  createLogoutTokenVerifier,
+  BACKCHANNEL_LOGOUT_EVENT,
+  type LogoutTokenVerifier,
+  type LogoutTokenVerifierOptions,
+  type VerifiedLogout,
+} from './profiles/logout-token.js';
+export { handleLogoutRequest } from './profiles/logout-request.js';
+export {
+  memoryReplayStore,
+  type ReplayStore,
+  type MemoryReplayStoreOptions,
+} from './stores/memory-replay.js';

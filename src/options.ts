@@ -1,24 +1,44 @@
 import type { ClaimPolicy } from './claims.js';
+import type { Algorithm } from './keys/algorithms.js';
 import { toSeconds, type Duration } from './duration.js';
 import { eventEmitter, type EmitEvent, type VerifierEvent } from './events.js';
-import { isKeySource, type KeySource } from './keys/source.js';
+import { isKeySource, type DiscoveryKeySource, type KeySource } from './keys/source.js';
 import { SUPPORTED_ALGORITHMS } from './keys/select.js';
 import { memoryStore } from './stores/memory.js';
 import type { KeyStore } from './stores/types.js';
 
+export type { Algorithm };
+
 /**
- * Options of `createVerifier` for one issuer. Only `keys`, `issuer` and `audience` are required.
- * For several issuers, see `SeveralIssuersOptions`.
+ * Options of `createVerifier` for one issuer (for several, see `SeveralIssuersOptions`).
+ * `keys`, `issuer` and `audience` are required; `issuer` may be left
+ * out only with `discovery()`, whose issuer then becomes the default (the types enforce both,
+ * and `createVerifier` checks again at run time for JavaScript callers).
+ *
+ * @example
+ * createVerifier({ keys: jwks(url), issuer: 'https://idp.example.com', audience: 'my-spa' });
+ * createVerifier({ keys: discovery('https://idp.example.com'), audience: 'my-spa' });
  */
-export interface VerifierOptions {
-  /** Where the public keys come from: `jwks()`, `discovery()`, `pem()` or `localJwks()`. */
-  keys: KeySource;
-  /** Accepted `iss` value(s). `null` skips the check explicitly. With `discovery()` it defaults to the issuer. */
-  issuer?: string | string[] | null;
+export type VerifierOptions =
+  | (VerifierOptionsBase & {
+      /** Where the public keys come from: `jwks()`, `pem()` or `localJwks()`. */
+      keys: KeySource;
+      /** Accepted `iss` value(s). `null` skips the check explicitly. */
+      issuer: string | string[] | null;
+    })
+  | (VerifierOptionsBase & {
+      /** Keys found through OpenID Connect discovery. */
+      keys: DiscoveryKeySource;
+      /** Accepted `iss` value(s). @default the discovered issuer */
+      issuer?: string | string[] | null;
+    });
+
+/** The options every `createVerifier` call takes, whatever its key source. */
+export interface VerifierOptionsBase {
   /** `aud` must contain one of these. `null` skips the check explicitly. */
   audience: string | string[] | null;
-  /** Allow-list of JWS algorithms. `none` and HS* are refused even if listed. @default ['RS256'] */
-  algorithms?: string[];
+  /** Allow-list of JWS algorithms (asymmetric only: `none` and HS* are refused). @default ['RS256'] */
+  algorithms?: Algorithm[];
   /** Required `sub`. */
   subject?: string;
   /** Required header `typ`, compared case-insensitively, `application/` optional (`'at+jwt'`). */

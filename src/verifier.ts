@@ -21,7 +21,10 @@ import {
 } from './token/compact.js';
 import type { TokenHeader } from './token/header.js';
 
-/** A token that passed every check. Frozen when the memo keeps it, since repeats then share it. */
+/**
+ * A token that passed every check. The header is shared by every token that spells it the same,
+ * so it is always frozen; the whole result is frozen when the memo keeps it (repeats share it).
+ */
 export interface VerifiedToken {
   readonly payload: Readonly<TokenPayload>;
   readonly header: Readonly<TokenHeader>;
@@ -121,26 +124,30 @@ export function createCoreVerifier(
     return error;
   };
 
+  // The pipeline, one await per step that can wait; the result is remembered only if the key
+  // set did not change while it ran.
   const verifyFully = async (token: string): Promise<VerifiedToken> => {
-    const decoded = decodeToken(token);
-    const { header } = decoded;
-    if (!allowed.has(header.alg)) throw algorithmNotAllowed(header.alg);
-    const found = resolver.keysFor(header);
-    const candidates = Array.isArray(found) ? found : await found;
-    // After the keys: a key fetch may have just taught the clock the issuer's time ('auto').
-    const now = issuer.now();
-    const key = await checkSignature(candidates, decoded);
-    const payload = parsePayload(decoded.payloadBytes);
-    checkKeyIssuer(key.jwk, payload);
-    checkClaims(payload, header, policy, Math.floor(now / 1000));
-    return { payload, header, token };
-  };
-
-  const remember = (token: string, generation: number, verified: VerifiedToken) => {
-    // Frozen only when remembered: then every caller of verify(token) shares this object.
-    if (memo !== undefined && generation === keySetGeneration)
-      memo.set(token, deepFreeze(verified));
-    return verified;
+    const generation = keySetGeneration;
+    try {
+      const decoded = decodeToken(token);
+      const { header } = decoded;
+      if (!allowed.has(header.alg)) throw algorithmNotAllowed(header.alg);
+      const found = resolver.keysFor(header);
+      const candidates = Array.isArray(found) ? found : await found;
+      // After the keys: a key fetch may have just taught the clock the issuer's time ('auto').
+      const now = issuer.now();
+      const key = await checkSignature(candidates, decoded);
+      const payload = parsePayload(decoded.payloadBytes);
+      checkKeyIssuer(key.jwk, payload);
+      checkClaims(payload, header, policy, Math.floor(now / 1000));
+      const verified: VerifiedToken = { payload, header, token };
+      // Frozen only when remembered: then every caller of verify(token) shares this object.
+      if (memo !== undefined && generation === keySetGeneration)
+        memo.set(token, deepFreeze(verified));
+      return verified;
+    } catch (error) {
+      throw refuse(error);
+    }
   };
 
   const recheck = (token: string, hit: VerifiedToken): Promise<VerifiedToken> => {
@@ -160,11 +167,7 @@ export function createCoreVerifier(
       // servable: once it goes stale, the next verify refetches, so a rotated-out key stops.
       const hit = memo !== undefined && typeof token === 'string' ? memo.get(token) : undefined;
       if (hit !== undefined && keys.servable()) return recheck(token, hit);
-      const generation = keySetGeneration;
-      return verifyFully(token).then(
-        (verified) => remember(token, generation, verified),
-        (error: unknown) => Promise.reject(refuse(error)),
-      );
+      return verifyFully(token);
     },
     async hydrate() {
       await keys.current();

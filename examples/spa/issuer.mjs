@@ -20,6 +20,8 @@ export const AUDIENCE = 'tokenward-demo';
 const STATIC = {
   '/': 'examples/spa/index.html',
   '/app.js': 'examples/spa/app.js',
+  '/checks.js': 'examples/spa/checks.js',
+  '/times.js': 'examples/spa/times.js',
   '/style.css': 'examples/spa/style.css',
 };
 const STATIC_DIRS = ['dist/', 'node_modules/jose/dist/webapi/', 'node_modules/ky/distribution/'];
@@ -31,14 +33,26 @@ const TYPES = {
 };
 
 /**
- * Starts the issuer on 127.0.0.1. `log` receives one line per key fetch and per verification.
- * Resolves with { url, close }.
+ * Starts the issuer on 127.0.0.1. `log` receives one line per key request and per verification;
+ * the page sees the same lines live on /admin/log. `keysMaxAge` is the key set's
+ * Cache-Control max-age in seconds. Resolves with { url, close }.
  */
-export async function startDemoIssuer({ port = 8787, log = () => {} } = {}) {
+export async function startDemoIssuer({ port = 8787, log = () => {}, keysMaxAge = 30 } = {}) {
   let generation = 0;
   let current = await newKey();
+  // The outage lives in the issuer (not in a page timer), so every page shows the truth and a
+  // reload can switch it back; a restart starts with the key server up.
   let keyServerDown = false;
   let issuer = '';
+  const watchers = new Set();
+
+  /** One line for the terminal, and the same fact as JSON for every open page. */
+  function record(line, fact) {
+    log(line);
+    const data = `data: ${JSON.stringify({ line, time: Date.now(), ...fact })}\n\n`;
+    for (const watcher of watchers) watcher.write(data);
+  }
+  const state = () => ({ keyServerDown, kid: current.kid, keysMaxAge });
 
   async function newKey() {
     generation += 1;
@@ -84,8 +98,21 @@ export async function startDemoIssuer({ port = 8787, log = () => {} } = {}) {
       '/.well-known/openid-configuration',
     ].includes(url.pathname);
     if (keyRoute) {
-      log(`key fetch   ${url.pathname}${keyServerDown ? '  → 503 (key server is down)' : ''}`);
-      if (keyServerDown) return send(503, 'key server down (demo)');
+      const keyFetch = (status, note = '') => {
+        record(`key fetch   ${url.pathname}  → ${status}${note}`, {
+          kind: 'key-request',
+          path: url.pathname,
+          status,
+          conditional: req.headers['if-none-match'] !== undefined,
+          maxAge: url.pathname === '/.well-known/jwks.json' ? keysMaxAge : undefined,
+          kid: current.kid,
+        });
+      };
+      if (keyServerDown) {
+        keyFetch(503, ' (key server is down)');
+        return send(503, 'key server down (demo)');
+      }
+      res.on('finish', () => keyFetch(res.statusCode));
     }
     switch (`${req.method} ${url.pathname}`) {
       case 'GET /.well-known/openid-configuration':
@@ -95,9 +122,10 @@ export async function startDemoIssuer({ port = 8787, log = () => {} } = {}) {
           id_token_signing_alg_values_supported: ['RS256'],
         });
       case 'GET /.well-known/jwks.json': {
-        // no-cache: every cold verify revalidates (ETag → 304), so rotation and outages show at once.
+        // Cacheable, as a real issuer serves it: verifies need no request while the set is fresh,
+        // then one revalidation (ETag → 304); a rotated key (unknown kid) triggers one refetch.
         const etag = `"keys-${generation}"`;
-        const headers = { 'cache-control': 'no-cache', etag };
+        const headers = { 'cache-control': `max-age=${keysMaxAge}`, etag };
         if (req.headers['if-none-match'] === etag) return send(304, '', headers);
         return send(200, jwks(), { ...headers, 'content-type': 'application/jwk-set+json' });
       }
@@ -140,14 +168,25 @@ export async function startDemoIssuer({ port = 8787, log = () => {} } = {}) {
         return profile(req, send);
       case 'POST /admin/rotate':
         current = await newKey();
-        log(`rotate      new signing key ${current.kid}`);
-        return send(200, { kid: current.kid });
+        record(`rotate      new signing key ${current.kid}`, { kind: 'rotate', kid: current.kid });
+        return send(200, state());
       case 'POST /admin/keys-down':
-        keyServerDown = true;
-        return send(200, { keyServerDown });
       case 'POST /admin/keys-up':
-        keyServerDown = false;
-        return send(200, { keyServerDown });
+        keyServerDown = url.pathname.endsWith('down');
+        record(`key server  ${keyServerDown ? 'down (answers 503)' : 'up'}`, {
+          kind: 'key-server',
+          keyServerDown,
+        });
+        return send(200, state());
+      case 'GET /admin/state':
+        return send(200, state(), { 'cache-control': 'no-store' });
+      case 'GET /admin/log':
+        // Server-sent events: the page's timeline shows each key request as the server saw it.
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+        res.write(': connected\n\n');
+        watchers.add(res);
+        req.on('close', () => watchers.delete(res));
+        return;
     }
     if (req.method === 'GET') return serveStatic(url.pathname, res);
     return send(404, 'not found');
@@ -156,7 +195,7 @@ export async function startDemoIssuer({ port = 8787, log = () => {} } = {}) {
   async function profile(req, send) {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (token === undefined) {
-      log('server      /api/profile without a token → 401');
+      record('server      /api/profile without a token → 401', { kind: 'api', status: 401 });
       return send(401, { error: 'missing token' }, { 'www-authenticate': 'Bearer' });
     }
     try {
@@ -165,13 +204,13 @@ export async function startDemoIssuer({ port = 8787, log = () => {} } = {}) {
         audience: AUDIENCE,
         algorithms: ['RS256'],
       });
-      log(`server      verified token for ${payload.sub} → 200`);
+      record(`server      verified token for ${payload.sub} → 200`, { kind: 'api', status: 200 });
       return send(200, {
         message: `Hello ${payload.name}, the API verified your token too.`,
         sub: payload.sub,
       });
     } catch (error) {
-      log(`server      refused token (${error.code}) → 401`);
+      record(`server      refused token (${error.code}) → 401`, { kind: 'api', status: 401 });
       return send(
         401,
         { error: 'invalid_token' },

@@ -2,10 +2,12 @@ import { toSeconds, type Duration } from '../duration.js';
 import { VerificationError } from '../errors.js';
 import { discovery } from '../keys/discovery.js';
 import type { KeySource } from '../keys/source.js';
+import type { Algorithm } from '../options.js';
 import type { KeyStore } from '../stores/types.js';
 import type { VerifierEvent } from '../events.js';
 import type { TokenPayload } from '../token/compact.js';
 import { createCoreVerifier, type VerifiedToken } from '../verifier.js';
+import { providerSigningAlgs } from './signing-algs.js';
 import { constantTimeEqual, tokenHash } from './token-hash.js';
 
 /** Options of {@link createIdTokenVerifier}. */
@@ -17,7 +19,7 @@ export interface IdTokenVerifierOptions {
   /** @default discovery(issuer) */
   keys?: KeySource;
   /** Narrowed to the provider's `id_token_signing_alg_values_supported`. @default ['RS256'] */
-  algorithms?: string[];
+  algorithms?: Algorithm[];
   /** @default 0 (seconds) */
   leeway?: Duration;
   /** @default Date.now */
@@ -76,17 +78,7 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenV
       audience: clientId,
       requiredClaims: ['exp', 'iat', 'sub'],
     },
-    {
-      checkAlgorithm(alg, set) {
-        const supported = set.meta?.idTokenSigningAlgs;
-        if (supported !== undefined && !supported.includes(alg)) {
-          throw new VerificationError(
-            'ERR_ALG_NOT_ALLOWED',
-            `The provider does not list "${alg}" in id_token_signing_alg_values_supported (${supported.join(', ') || 'none'}).`,
-          );
-        }
-      },
-    },
+    { checkAlgorithm: providerSigningAlgs },
   );
 
   const fail = (

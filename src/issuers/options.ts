@@ -1,7 +1,7 @@
 import { isTenantId, issuerTemplate, type IssuerTemplate } from '../issuer-template.js';
 import { discovery } from '../keys/discovery.js';
 import type { KeySource } from '../keys/source.js';
-import { resolveOptions, type VerifierOptions } from '../options.js';
+import { resolveOptions, type VerifierOptions, type VerifierOptionsBase } from '../options.js';
 import { memoryStore } from '../stores/memory.js';
 
 /**
@@ -11,7 +11,7 @@ import { memoryStore } from '../stores/memory.js';
  * { audience: 'api://my-api', typ: 'at+jwt', leeway: '5s' }
  */
 export interface TokenRules extends Pick<
-  VerifierOptions,
+  VerifierOptionsBase,
   'algorithms' | 'subject' | 'typ' | 'leeway' | 'requiredClaims' | 'maxTokenAge' | 'clockSkew'
 > {
   /** `aud` must contain one of these; `null` skips the check explicitly. Required, here or in every entry. */
@@ -60,7 +60,7 @@ export interface IssuerEntry extends TokenRules {
  * });
  */
 export interface SeveralIssuersOptions
-  extends TokenRules, Pick<VerifierOptions, 'clock' | 'cache' | 'memo' | 'onEvent'> {
+  extends TokenRules, Pick<VerifierOptionsBase, 'clock' | 'cache' | 'memo' | 'onEvent'> {
   /** The issuers accepted; the token's unverified `iss` picks one before any key is fetched. */
   issuers: IssuerEntry[];
   /** How many issuers' state (key set in memory, memo) is kept; least recently used dropped. @default 100 */

@@ -27,20 +27,40 @@ const ed25519: AlgorithmEntry = {
   signatureBytes: 64,
 };
 
-/** The asymmetric JWS algorithms tokenward verifies. A Map: `alg` comes from the token. */
-export const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map([
-  ['RS256', rsa('RSASSA-PKCS1-v1_5')],
-  ['RS384', rsa('RSASSA-PKCS1-v1_5')],
-  ['RS512', rsa('RSASSA-PKCS1-v1_5')],
-  ['PS256', rsa('RSA-PSS', 32)],
-  ['PS384', rsa('RSA-PSS', 48)],
-  ['PS512', rsa('RSA-PSS', 64)],
-  ['ES256', ec('P-256', 'SHA-256', 64)],
-  ['ES384', ec('P-384', 'SHA-384', 96)],
-  ['ES512', ec('P-521', 'SHA-512', 132)],
-  ['EdDSA', ed25519],
-  ['Ed25519', ed25519],
-]);
+/**
+ * The JWS algorithms tokenward verifies (all asymmetric). `none` and `HS*` are not in this union,
+ * so listing them is a type error as well as a TypeError at run time.
+ */
+export type Algorithm =
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512'
+  | 'EdDSA'
+  | 'Ed25519';
+
+// A Record over the union: the compiler checks that the table and the type list the same names.
+const TABLE: Record<Algorithm, AlgorithmEntry> = {
+  RS256: rsa('RSASSA-PKCS1-v1_5'),
+  RS384: rsa('RSASSA-PKCS1-v1_5'),
+  RS512: rsa('RSASSA-PKCS1-v1_5'),
+  PS256: rsa('RSA-PSS', 32),
+  PS384: rsa('RSA-PSS', 48),
+  PS512: rsa('RSA-PSS', 64),
+  ES256: ec('P-256', 'SHA-256', 64),
+  ES384: ec('P-384', 'SHA-384', 96),
+  ES512: ec('P-521', 'SHA-512', 132),
+  EdDSA: ed25519,
+  Ed25519: ed25519,
+};
+
+/** The same table as a Map: `alg` comes from the token, never an object member lookup. */
+export const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map(Object.entries(TABLE));
 
 /** The asymmetric JWS algorithms tokenward supports. */
 export const SUPPORTED_ALGORITHMS: readonly string[] = [...ALGORITHMS.keys()];

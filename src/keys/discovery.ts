@@ -5,7 +5,7 @@ import {
   LOADER,
   remotePolicy,
   toUrl,
-  type KeySource,
+  type DiscoveryKeySource,
   type ReadDocument,
   type RemoteKeys,
   type RemoteSourceOptions,
@@ -21,7 +21,10 @@ import type { SourceMeta } from '../stores/types.js';
  * @example
  * const verifier = createVerifier({ keys: discovery('https://accounts.example.com'), audience: 'my-spa' });
  */
-export function discovery(issuerUrl: string, options: RemoteSourceOptions = {}): KeySource {
+export function discovery(
+  issuerUrl: string,
+  options: RemoteSourceOptions = {},
+): DiscoveryKeySource {
   if (typeof issuerUrl !== 'string')
     throw new TypeError('discovery(issuerUrl) needs the issuer URL as a string');
   const issuer = issuerUrl;

@@ -64,6 +64,15 @@ export interface KeySource {
   readonly [LOADER]: SourceLoader;
 }
 
+/**
+ * What `discovery()` returns: a key source that names its issuer, so `createVerifier` may take
+ * `iss` from it and `issuer` becomes optional.
+ */
+export interface DiscoveryKeySource extends KeySource {
+  readonly kind: 'discovery';
+  readonly issuer: string;
+}
+
 export function isKeySource(value: unknown): value is KeySource {
   return typeof value === 'object' && value !== null && LOADER in value;
 }

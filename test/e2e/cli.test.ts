@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ let server: KeyServer;
 let key: TestKey;
 let token: string;
 let pemFile: string;
+let tempDir: string;
 
 beforeAll(async () => {
   server = await new KeyServer().start();
@@ -32,10 +33,14 @@ beforeAll(async () => {
     jwks_uri: `${server.url}/jwks`,
   });
   token = await sign(key, { exp: Math.floor(Date.now() / 1000) + 240 });
-  pemFile = join(mkdtempSync(join(tmpdir(), 'tokenward-cli-')), 'rs256.pub');
+  tempDir = mkdtempSync(join(tmpdir(), 'tokenward-cli-'));
+  pemFile = join(tempDir, 'rs256.pub');
   writeFileSync(pemFile, key.publicPem);
 });
-afterAll(() => server.stop());
+afterAll(async () => {
+  await server.stop();
+  rmSync(tempDir, { recursive: true, force: true });
+});
 
 function neverEchoes(output: { stdout: string; stderr: string }) {
   expect(output.stdout + output.stderr).not.toContain(token);
@@ -49,7 +54,8 @@ describe('tokenward inspect', () => {
     expect(out.stdout).toMatch(/^NOT VERIFIED/);
     expect(out.stdout).toContain('"kid": "cli-1"');
     expect(out.stdout).toMatch(/exp\s+\d{4}-\d\d-\d\dT.*\(expires in 4m\)/);
-    expect(out.stdout).toMatch(/iat\s+.*\(issued (in \d+s|\d+s ago)\)/);
+    // Just issued: neither "issued in 0s" nor "issued 1s ago".
+    expect(out.stdout).toMatch(/iat\s+\S+\s+\(issued just now\)/);
     neverEchoes(out);
   });
 
@@ -59,10 +65,29 @@ describe('tokenward inspect', () => {
     expect(JSON.parse(out.stdout)).toMatchObject({ verified: false, header: { alg: 'RS256' } });
   });
 
-  it('exits 1 on a malformed token', async () => {
+  it('exits 1 on a malformed token, without calling it REJECTED (inspect verifies nothing)', async () => {
     const out = await run(['inspect', 'not.a-token']);
     expect(out.code).toBe(1);
-    expect(out.stderr).toContain('ERR_TOKEN_MALFORMED');
+    expect(out.stderr).toContain('CANNOT DECODE: ERR_TOKEN_MALFORMED');
+    expect(out.stdout + out.stderr).not.toContain('REJECTED');
+    const json = await run(['inspect', 'not.a-token', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ decoded: false, code: 'ERR_TOKEN_MALFORMED' });
+  });
+
+  it('tells a token from the future (issuer clock ahead) from one just issued', async () => {
+    const future = await sign(key, { iat: Math.floor(Date.now() / 1000) + 600 });
+    const out = await run(['inspect', future]);
+    expect(out.stdout).toMatch(/iat\s+\S+\s+\(issued in the future \(clocks differ\?\): in 10m\)/);
+  });
+
+  it('hints at a token pasted with its "Bearer " scheme', async () => {
+    for (const command of ['inspect', 'verify']) {
+      const out = await run([command, '-', '--jwks', `${server.url}/jwks`], `Bearer ${token}\n`);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain('starts with "Bearer "');
+      expect(out.stderr).toContain('without the Authorization scheme');
+      neverEchoes(out);
+    }
   });
 });
 
@@ -104,9 +129,35 @@ describe('tokenward verify', () => {
     expect(out.stderr + out.stdout).not.toContain(tampered);
   });
 
-  it('prints a machine-readable result with --json', async () => {
+  it('prints a machine-readable result with --json, naming the claims it did not check', async () => {
     const ok = await run(['verify', token, '--jwks', `${server.url}/jwks`, '--json']);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, payload: { sub: 'user-1' } });
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      valid: true,
+      notChecked: ['iss', 'aud'],
+      payload: { sub: 'user-1' },
+    });
+    const audOnly = await run([
+      'verify',
+      token,
+      '--jwks',
+      `${server.url}/jwks`,
+      '--aud',
+      AUDIENCE,
+      '--json',
+    ]);
+    expect(JSON.parse(audOnly.stdout)).toMatchObject({ valid: true, notChecked: ['iss'] });
+    const all = await run([
+      'verify',
+      token,
+      '--jwks',
+      `${server.url}/jwks`,
+      '--iss',
+      ISSUER,
+      '--aud',
+      AUDIENCE,
+      '--json',
+    ]);
+    expect(JSON.parse(all.stdout)).toMatchObject({ valid: true, notChecked: [] });
     const bad = await run([
       'verify',
       token,
@@ -156,6 +207,78 @@ describe('tokenward verify', () => {
     expect(out.code).toBe(2);
   });
 
+  it('answers every outcome in JSON with --json: usage errors and key errors too', async () => {
+    const usage = await run(['verify', token, '--json']);
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout)).toMatchObject({ valid: false, error: 'usage' });
+    const unknown = await run([
+      'verify',
+      token,
+      '--jwks',
+      `${server.url}/jwks`,
+      '--isss',
+      'x',
+      '--json',
+    ]);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({
+      error: 'usage',
+      message: expect.stringContaining('--iss?'),
+    });
+    server.json('/private', { keys: [key.privateJwk] });
+    const keyError = await run(['verify', token, '--jwks', `${server.url}/private`, '--json']);
+    expect(keyError.code).toBe(1);
+    expect(JSON.parse(keyError.stdout)).toMatchObject({ valid: false, code: 'ERR_KEY_INVALID' });
+    expect(keyError.stderr).toBe('');
+  });
+
+  it('blames a failing key server, not CORS, for a 503', async () => {
+    server.mode = 'status-503';
+    try {
+      const out = await run(['verify', token, '--jwks', `${server.url}/jwks`]);
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain('ERR_KEY_FETCH_FAILED');
+      expect(out.stderr).toContain('503');
+      expect(out.stderr).not.toMatch(/CORS/i);
+    } finally {
+      server.mode = 'ok';
+    }
+  });
+
+  it('speaks of flags, not of library calls, for --alg none and HS256', async () => {
+    for (const alg of ['none', 'HS256']) {
+      const out = await run(['verify', token, '--jwks', `${server.url}/jwks`, '--alg', alg]);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain(`--alg ${alg} is refused`);
+      expect(out.stderr).not.toContain('createVerifier');
+    }
+  });
+
+  it('says a file holds no PEM, not that it is not a URL', async () => {
+    const notPem = join(tempDir, 'notes.txt');
+    writeFileSync(notPem, 'just some text\n');
+    const out = await run(['verify', token, '--pem', notPem]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('holds no PEM block');
+    expect(out.stderr).not.toContain('http(s) URL');
+  });
+
+  it('suggests the flag or command meant', async () => {
+    const flag = await run(['verify', token, '--jwsk', `${server.url}/jwks`]);
+    expect([flag.code, flag.stderr]).toEqual([
+      2,
+      expect.stringContaining('unknown option --jwsk (did you mean --jwks?)'),
+    ]);
+    const command = await run(['verfy', token]);
+    expect(command.stderr).toContain('unknown command "verfy" (did you mean verify?)');
+  });
+
+  it('prints its version with --version', async () => {
+    const out = await run(['--version']);
+    expect(out.code).toBe(0);
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(out.stdout.trim()).toBe(version);
+  });
+
   it('documents every flag in --help', async () => {
     const out = await run(['--help']);
     expect(out.code).toBe(0);
@@ -168,6 +291,7 @@ describe('tokenward verify', () => {
       '--alg',
       '--leeway',
       '--json',
+      '--version',
     ]) {
       expect(out.stdout).toContain(flag);
     }

@@ -39,6 +39,27 @@ describe('npm run demo', () => {
     expect(await demo.exited).toBe(0);
   });
 
+  it('starts with the key server up, even after a run that left it down', async () => {
+    const first = startDemo(0);
+    await waitFor(() => /open (http:\/\/127\.0\.0\.1:\d+)\//.test(first.output()));
+    const url = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(first.output())![1]!;
+    await fetch(`${url}/admin/keys-down`, { method: 'POST' });
+    expect((await fetch(`${url}/.well-known/jwks.json`)).status).toBe(503);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    const second = startDemo(Number(new URL(url).port));
+    await waitFor(() => second.output().includes('open http'));
+    try {
+      expect(await (await fetch(`${url}/admin/state`)).json()).toMatchObject({
+        keyServerDown: false,
+      });
+      expect((await fetch(`${url}/.well-known/jwks.json`)).status).toBe(200);
+    } finally {
+      second.child.kill('SIGINT');
+      await second.exited;
+    }
+  });
+
   it('says clearly when the port is taken, without a stack trace', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -12,7 +12,7 @@ import {
 } from '../../src/index.js';
 import { KeyServer } from '../helpers/key-server.js';
 import { makeKey, sign, type TestKey } from '../helpers/keys.js';
-import { startOidcProvider, type RunningProvider } from '../helpers/oidc-provider.js';
+import { startProvider, type RunningProvider } from '../helpers/oidc-provider.js';
 import { codeAndClaim, codeOf } from '../helpers/outcome.js';
 
 // An edge gateway in front of one API: access tokens (RFC 9068) from two real OpenID providers
@@ -60,8 +60,8 @@ const template = () => `${tenants.url}/{tenantid}/v2.0`;
 
 beforeAll(async () => {
   [one, two] = await Promise.all([
-    startOidcProvider('one-1', clientCredentials),
-    startOidcProvider('two-1', clientCredentials),
+    startProvider(clientCredentials, 'one-1'),
+    startProvider(clientCredentials, 'two-1'),
   ]);
   await Promise.all([tenants.start(), bait.start()]);
   tenantKey = await makeKey('entra-1');

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createVerifier, decode, localJwks, type Verifier } from '../../src/index.js';
-import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
+import { decode, type Verifier } from '../../src/index.js';
+import { sign, type TestKey } from '../helpers/keys.js';
 import { assertWellBehaved, fuzzRuns, fuzzTimeout, outcome } from './fuzz-config.js';
-import { applyEdits, edit, sameBytesSpellings } from './token-arbitraries.js';
+import { applyEdits, edit, rsAndEsVerifier, sameBytesSpellings } from './token-arbitraries.js';
 
 // One signed token, one accepted spelling. base64url leaves 2 or 4 spare bits in the last
 // character of a part whose length is not a multiple of 4; RFC 4648 §3.5 lets decoders refuse
@@ -21,13 +21,7 @@ let tokens: string[];
 let verifier: Verifier;
 
 beforeAll(async () => {
-  [rs, es] = await Promise.all([makeKey('rs', 'RS256'), makeKey('es', 'ES256')]);
-  verifier = createVerifier({
-    keys: localJwks({ keys: [rs.publicJwk, es.publicJwk] }),
-    algorithms: ['RS256', 'ES256'],
-    issuer: ISSUER,
-    audience: AUDIENCE,
-  });
+  ({ rs, es, verifier } = await rsAndEsVerifier());
   const now = Math.floor(Date.now() / 1000);
   // Claims padded so that every part of each token has spare bits to play with.
   tokens = await Promise.all([

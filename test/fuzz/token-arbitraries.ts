@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { createVerifier, localJwks, type Verifier } from '../../src/index.js';
+import { AUDIENCE, ISSUER, makeKey, type TestKey } from '../helpers/keys.js';
 
 // Token mutations for the fuzz properties: edits of characters, edits of the encoding that keep
 // the bytes, and re-encodings of the JSON that keep the meaning.
@@ -98,4 +100,16 @@ export function respell(value: Record<string, unknown>, how: JsonRespelling): st
     text = text.replace('{', `{${JSON.stringify(name)}:${JSON.stringify(member)},`);
   }
   return how.leading + text + how.trailing;
+}
+
+/** The keys and verifier both token suites fuzz: one RS256 and one ES256 key, both allowed. */
+export async function rsAndEsVerifier(): Promise<{ rs: TestKey; es: TestKey; verifier: Verifier }> {
+  const [rs, es] = await Promise.all([makeKey('rs', 'RS256'), makeKey('es', 'ES256')]);
+  const verifier = createVerifier({
+    keys: localJwks({ keys: [rs.publicJwk, es.publicJwk] }),
+    algorithms: ['RS256', 'ES256'],
+    issuer: ISSUER,
+    audience: AUDIENCE,
+  });
+  return { rs, es, verifier };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createVerifier, localJwks, type Verifier } from '../../src/index.js';
-import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
+import type { Verifier } from '../../src/index.js';
+import { sign, type TestKey } from '../helpers/keys.js';
 import { assertWellBehaved, fuzzRuns, fuzzTimeout, outcome } from './fuzz-config.js';
 import {
   applyEdits,
@@ -9,6 +9,7 @@ import {
   encodingChange,
   jsonRespelling,
   respell,
+  rsAndEsVerifier,
   type JsonRespelling,
 } from './token-arbitraries.js';
 
@@ -23,13 +24,7 @@ let tokens: string[];
 let verifier: Verifier;
 
 beforeAll(async () => {
-  [rs, es] = await Promise.all([makeKey('rs', 'RS256'), makeKey('es', 'ES256')]);
-  verifier = createVerifier({
-    keys: localJwks({ keys: [rs.publicJwk, es.publicJwk] }),
-    algorithms: ['RS256', 'ES256'],
-    issuer: ISSUER,
-    audience: AUDIENCE,
-  });
+  ({ rs, es, verifier } = await rsAndEsVerifier());
   const now = Math.floor(Date.now() / 1000);
   tokens = await Promise.all([
     sign(rs, { exp: now + 3600 }),

@@ -17,8 +17,11 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
-/** Debian's Chromium, headless, with a fresh profile and no background traffic (the network here is closed). */
-export async function launchChromium(): Promise<{
+/**
+ * Debian's Chromium, headless, with a fresh profile and no background traffic (the network here
+ * is closed). `extraArgs`: more switches, e.g. `--host-resolver-rules` for a non-secure origin.
+ */
+export async function launchChromium(extraArgs: string[] = []): Promise<{
   context: BrowserContext;
   close: () => Promise<void>;
 }> {
@@ -34,6 +37,7 @@ export async function launchChromium(): Promise<{
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
   return {

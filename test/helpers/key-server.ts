@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export type ServerMode =
   | 'ok'
   | 'status-500'
+  | 'status-503'
   | 'status-404'
   | 'status-204'
   | 'html'
@@ -31,10 +32,16 @@ export class KeyServer {
   mode: ServerMode = 'ok';
   routes = new Map<string, Route>();
   requests: { path: string; headers: IncomingMessage['headers'] }[] = [];
-  private server: Server = createServer((req, res) => this.handle(req, res));
+  private server: Server = createServer((req, res) => {
+    // handle() answers synchronously, so onRequest sees the request already answered in the old mode.
+    this.handle(req, res);
+    if (req.method !== 'OPTIONS') this.onRequest?.(new URL(req.url ?? '/', this.url).pathname);
+  });
   private sockets = new Set<Socket>();
   private hanging = new Set<ServerResponse>();
   url = '';
+  /** Called after each request is counted and answered, e.g. to end an outage after one failure. */
+  onRequest: ((path: string) => void) | undefined;
 
   async start(): Promise<this> {
     this.server.on('connection', (socket) => {
@@ -57,6 +64,7 @@ export class KeyServer {
 
   reset(): void {
     this.mode = 'ok';
+    this.onRequest = undefined;
     this.requests = [];
     this.routes.clear();
     for (const res of this.hanging) res.destroy();
@@ -81,6 +89,9 @@ export class KeyServer {
     switch (this.mode) {
       case 'status-500':
         res.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
+        return;
+      case 'status-503':
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('down for maintenance');
         return;
       case 'status-404':
         res.writeHead(404).end('not found');

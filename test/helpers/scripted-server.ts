@@ -17,7 +17,10 @@ export class ScriptedServer {
   private server: Server = createServer((req, res) => {
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-allow-headers', 'Authorization, *');
-    res.setHeader('access-control-expose-headers', 'ETag, Date, Retry-After, X-Token');
+    res.setHeader(
+      'access-control-expose-headers',
+      'ETag, Date, Cache-Control, Retry-After, X-Token',
+    );
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     this.seen.push(req);
     (this.script.shift() ?? this.fallback)(req, res);

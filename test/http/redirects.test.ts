@@ -35,6 +35,9 @@ const kyFetch =
         return Object.defineProperty(copy, 'url', { value: url });
       };
 
+const verifier = () =>
+  createVerifier({ keys: localJwks(key.publicJwk), issuer: ISSUER, audience: AUDIENCE });
+
 const clients = {
   createFetch: (options: Parameters<typeof createFetch>[0]) => (url: string) =>
     createFetch(options)(url),
@@ -53,11 +56,7 @@ describe.each(Object.entries(clients))('redirects through %s', (_, client) => {
     const stored: VerifiedToken[] = [];
     const consulted: string[] = [];
     const send = client({
-      verifier: createVerifier({
-        keys: localJwks(key.publicJwk),
-        issuer: ISSUER,
-        audience: AUDIENCE,
-      }),
+      verifier: verifier(),
       getToken: () => sign(key, { sub: 'victim' }),
       allowedOrigins: [allowed.url],
       responseToken: (response) => {
@@ -82,11 +81,7 @@ describe.each(Object.entries(clients))('redirects through %s', (_, client) => {
     ];
     const stored: string[] = [];
     const send = client({
-      verifier: createVerifier({
-        keys: localJwks(key.publicJwk),
-        issuer: ISSUER,
-        audience: AUDIENCE,
-      }),
+      verifier: verifier(),
       getToken: () => sign(key, { sub: 'victim' }),
       allowedOrigins: [allowed.url],
       responseToken: (response) => response.headers.get('x-token'),

@@ -37,7 +37,9 @@ afterEach(() => {
 });
 
 type Send = (url: string, init?: RequestInit) => Promise<Response>;
-type Options = Omit<VerifiedTokenOptions, 'verifier'>;
+// A test may bring its own verifier (to watch its events); the default is verifier() below.
+type Options = Omit<VerifiedTokenOptions, 'verifier'> &
+  Partial<Pick<VerifiedTokenOptions, 'verifier'>>;
 
 const verifier = () =>
   createVerifier({ keys: localJwks(key.publicJwk), issuer: ISSUER, audience: AUDIENCE });
@@ -146,13 +148,27 @@ describe.each(clients)('%s', (_name, client) => {
 
   it('shares one refresh between concurrent requests', async () => {
     const fresh = await sign(key, { n: 'shared' });
+    // The refresh is held until the tenth request has seen its token refused, so every request
+    // must find the one refresh in flight, however slowly the machine runs. The release waits
+    // one macrotask, after the tenth request's own microtasks (its join) have run.
+    let refused = 0;
+    let release!: () => void;
+    const allRefused = new Promise<void>((resolve) => (release = resolve));
+    const watched = createVerifier({
+      keys: localJwks(key.publicJwk),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      onEvent: (event) => {
+        if (event.type === 'token:rejected' && ++refused === 10) setTimeout(release, 0);
+      },
+    });
     let calls = 0;
     const refresh = async () => {
       calls++;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await allRefused;
       return fresh;
     };
-    const send = client({ getToken: expired, refresh });
+    const send = client({ verifier: watched, getToken: expired, refresh });
     const responses = await Promise.all(Array.from({ length: 10 }, () => send(`${api.url}/me`)));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(calls).toBe(1);

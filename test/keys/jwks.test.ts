@@ -133,8 +133,13 @@ describe('jwks(): failures end in a clear error, never a hang', () => {
     server.json('/jwks', { keys: [k1.publicJwk] });
     server.mode = 'status-500';
     const { verifier } = setup({ retry: 2 });
-    const pending = verifier.verify(await sign(k1));
-    setTimeout(() => (server.mode = 'ok'), 150);
+    const token = await sign(k1);
+    // Healthy again as soon as the first (failed) request has arrived: the pass needs a retry.
+    server.onRequest = () => {
+      server.mode = 'ok';
+      server.onRequest = undefined;
+    };
+    const pending = verifier.verify(token);
     await expect(pending).resolves.toBeTruthy();
     expect(server.count('/jwks')).toBeGreaterThanOrEqual(2);
   });

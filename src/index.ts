@@ -1,5 +1,6 @@
 export { createVerifier, type Verifier, type VerifiedToken } from './verifier.js';
 export type { Algorithm, VerifierOptions, VerifierOptionsBase } from './options.js';
+export type { SeveralIssuersOptions, IssuerEntry, TokenRules } from './issuers/options.js';
 export {
   VerificationError,
   isVerificationError,

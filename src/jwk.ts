@@ -10,4 +10,6 @@ export interface PublicJwk {
   e?: string;
   x?: string;
   y?: string;
+  /** The issuer this key serves, as Microsoft Entra publishes it (may hold `{tenantid}`). */
+  issuer?: string;
 }

@@ -10,7 +10,8 @@ import type { KeyStore } from './stores/types.js';
 export type { Algorithm };
 
 /**
- * Options of `createVerifier`. `keys`, `issuer` and `audience` are required; `issuer` may be left
+ * Options of `createVerifier` for one issuer (for several, see `SeveralIssuersOptions`).
+ * `keys`, `issuer` and `audience` are required; `issuer` may be left
  * out only with `discovery()`, whose issuer then becomes the default (the types enforce both,
  * and `createVerifier` checks again at run time for JavaScript callers).
  *
@@ -64,6 +65,8 @@ export interface VerifierOptionsBase {
   memo?: false | { max: number };
   /** Observe key fetches, cache hits, stale use, errors and rejections. */
   onEvent?: (event: VerifierEvent) => void;
+  /** Only with several issuers: `issuers` replaces `keys` and `issuer`. */
+  issuers?: undefined;
 }
 
 /** The options after checking, in the units the code uses. */
@@ -99,6 +102,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('createVerifier(options) needs an options object');
   for (const name of Object.keys(options)) {
+    if (name === 'maxIssuers')
+      throw new TypeError('createVerifier: "maxIssuers" applies only with "issuers"');
     if (!KNOWN.has(name)) throw new TypeError(`createVerifier: unknown option "${name}"`);
   }
   assertWebCrypto();

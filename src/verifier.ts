@@ -3,10 +3,13 @@ import { issuerClock } from './clock.js';
 import { VerificationError } from './errors.js';
 import type { EmitEvent } from './events.js';
 import { createKeyCache } from './keys/key-cache.js';
+import { checkKeyIssuer } from './keys/key-issuer.js';
 import type { PreparedKey } from './keys/prepared-key.js';
 import { keyResolver, type AlgorithmCheck } from './keys/resolver.js';
 import { invalidSignature, signatureCheckFailed } from './map-error.js';
 import { createMemo } from './memo.js';
+import type { SeveralIssuersOptions } from './issuers/options.js';
+import { createSeveralIssuersVerifier } from './issuers/verifier.js';
 import { resolveOptions, type VerifierOptions } from './options.js';
 import { verifySignature } from './signature/verify.js';
 import {
@@ -43,7 +46,8 @@ export interface Verifier {
  * with WebCrypto, checks the claims, and remembers tokens it has verified.
  *
  * Security: `issuer` and `audience` must be given (or `null` to opt out, explicitly);
- * `exp` is required by default; `none` and HS* are refused.
+ * `exp` is required by default; `none` and HS* are refused. With `issuers` (several issuers,
+ * see {@link SeveralIssuersOptions}) the token's `iss` picks the entry before any key is fetched.
  *
  * @example
  * const verifier = createVerifier({
@@ -53,7 +57,9 @@ export interface Verifier {
  * });
  * const { payload } = await verifier.verify(token);
  */
-export function createVerifier(options: VerifierOptions): Verifier {
+export function createVerifier(options: VerifierOptions | SeveralIssuersOptions): Verifier {
+  if (options?.issuers !== undefined)
+    return createSeveralIssuersVerifier(options, createCoreVerifier);
   const { verify, hydrate, clear } = createCoreVerifier(options);
   return { verify, hydrate, clear };
 }
@@ -130,8 +136,9 @@ export function createCoreVerifier(
       const candidates = Array.isArray(found) ? found : await found;
       // After the keys: a key fetch may have just taught the clock the issuer's time ('auto').
       const now = issuer.now();
-      await checkSignature(candidates, decoded);
+      const key = await checkSignature(candidates, decoded);
       const payload = parsePayload(decoded.payloadBytes);
+      checkKeyIssuer(key.jwk, payload);
       checkClaims(payload, header, policy, Math.floor(now / 1000));
       const verified: VerifiedToken = { payload, header, token };
       // Frozen only when remembered: then every caller of verify(token) shares this object.
@@ -178,7 +185,10 @@ export function createCoreVerifier(
 }
 
 /** Tries each candidate key; the first that verifies wins (a kid-less token may name none). */
-async function checkSignature(candidates: PreparedKey[], decoded: DecodedToken): Promise<void> {
+async function checkSignature(
+  candidates: PreparedKey[],
+  decoded: DecodedToken,
+): Promise<PreparedKey> {
   for (const key of candidates) {
     let verified: boolean;
     try {
@@ -186,7 +196,7 @@ async function checkSignature(candidates: PreparedKey[], decoded: DecodedToken):
     } catch (error) {
       throw signatureCheckFailed(error);
     }
-    if (verified) return;
+    if (verified) return key;
   }
   throw invalidSignature();
 }

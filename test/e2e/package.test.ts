@@ -13,13 +13,17 @@ import { runCommand } from '../helpers/spawn.js';
 // token profiles): whole main entry 19,539; tokenward/ky 9,822 (ky's own code, mostly); IIFE
 // 28,150 (the profiles add 2,245: ESM users who do not import them do not ship them); the
 // minimal "verify against a JWKS URL" app 12,898 (esbuild). Raise only on purpose, and say why.
+// Several issuers (issue 14) add 1,666 to the main entry, 1,691 to the IIFE and 2,107 to the
+// minimal app: createVerifier dispatches on `issuers` at run time, so its router, option checks
+// and the discovery() default ship with every createVerifier (whole entry 21,205; IIFE 29,841;
+// minimal app 15,005).
 const root = resolve(import.meta.dirname, '../..');
 
 export const SIZE_BUDGET = {
-  index: 20 * 1024,
+  index: 21.5 * 1024,
   ky: 10.5 * 1024,
-  iife: 28 * 1024,
-  minimalApp: 12.75 * 1024,
+  iife: 29.5 * 1024,
+  minimalApp: 15 * 1024,
 };
 
 describe('the package as users get it', () => {

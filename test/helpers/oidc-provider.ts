@@ -1,16 +1,24 @@
 import { vi } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
+
+/** How the provider answers: normally, not at all (a hung server), or 503 (an outage). */
+export type ProviderMode = 'ok' | 'hang' | 'unavailable';
 
 /** A real OpenID provider (oidc-provider) on 127.0.0.1, with a signing key made in this run. */
 export interface RunningProvider {
   issuer: string;
   provider: Provider;
-  /** The provider's signing key (kid `op-1`, RS256): tests re-sign tampered tokens with it. */
+  /** The provider's signing key (RS256, `kid`): tests re-sign tampered tokens with it. */
   privateKey: CryptoKey;
+  kid: string;
+  /** Paths of the requests it received, in order. */
+  requests: string[];
+  /** Switch to 'hang' or 'unavailable' to take the provider down. */
+  mode: ProviderMode;
   stop(): Promise<void>;
 }
 
@@ -21,6 +29,7 @@ export interface RunningProvider {
  */
 export async function startProvider(
   configure: Configuration | ((issuer: string) => Promise<Configuration>) = {},
+  kid = 'op-1',
 ): Promise<RunningProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const server = createServer();
@@ -32,7 +41,7 @@ export async function startProvider(
   // development login). Those warnings are expected; any other is still printed.
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
   const provider = new Provider(issuer, {
-    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'op-1', alg: 'RS256', use: 'sig' }] },
+    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomBytes(16).toString('hex')] },
     ttl: {
       Interaction: 600,
@@ -54,20 +63,30 @@ export async function startProvider(
     ...config,
     features: { devInteractions: { enabled: true }, ...config.features },
   } as Configuration);
-  server.on('request', provider.callback());
   warn.mockRestore();
   for (const [message] of warn.mock.calls)
     if (!/^oidc-provider WARNING: a quick start development-only/.test(String(message)))
       console.warn(message);
-  return {
+  const callback = provider.callback();
+  const running: RunningProvider = {
     issuer,
     provider,
     privateKey,
+    kid,
+    requests: [],
+    mode: 'ok',
     stop: () => {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    running.requests.push(new URL(req.url ?? '/', issuer).pathname);
+    if (running.mode === 'hang') return; // closed by stop(), which closes every connection
+    if (running.mode === 'unavailable') return void res.writeHead(503).end('down');
+    callback(req, res);
+  });
+  return running;
 }
 
 /** A user agent for one person: keeps the provider's cookies by hand, follows no redirect itself. */

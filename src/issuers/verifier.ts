@@ -1,0 +1,87 @@
+import { VerificationError } from '../errors.js';
+import { eventEmitter, type EmitEvent } from '../events.js';
+import { createMemo } from '../memo.js';
+import type { VerifierOptions } from '../options.js';
+import type { Verifier } from '../verifier.js';
+import { resolveIssuers, type ResolvedEntry, type SeveralIssuersOptions } from './options.js';
+import { checkRoutedClaims, issuerRouter, unverifiedIssuer, type Route } from './router.js';
+
+/** Makes the one-issuer verifier an entry delegates to (passed in: no import cycle). */
+export type CoreFactory = (options: VerifierOptions) => Verifier;
+
+/**
+ * @internal A verifier of several issuers: the token's unverified `iss` picks an entry (no
+ * request for an `iss` that picks none), the entry's own verifier checks everything with its
+ * own keys, freshness, cooldown and memo, and a template's `tid` must be the routed tenant.
+ * Each entry's verifier is made on first use and kept among the `maxIssuers` most recently
+ * used; one dropped is made again from its options, and finds its key set (and the time of its
+ * last fetch, which the cooldown counts from) in the shared `cache` store.
+ */
+export function createSeveralIssuersVerifier(
+  options: SeveralIssuersOptions,
+  createCore: CoreFactory,
+): Verifier {
+  const { entries, maxIssuers, memoMax, onEvent } = resolveIssuers(options);
+  const router = issuerRouter(entries);
+  // A route is a function of the token's bytes and the configuration, so a verified token's
+  // route may be remembered: a repeated token then skips decoding and goes to its entry's memo.
+  const routes = memoMax > 0 ? createMemo<Route>(memoMax) : undefined;
+  const refuse = refuser(eventEmitter(onEvent));
+  const verifiers = createMemo<Verifier>(maxIssuers);
+  const verifierOf = (entry: ResolvedEntry): Verifier => {
+    let verifier = verifiers.get(entry.issuer);
+    if (verifier === undefined) verifiers.set(entry.issuer, (verifier = createCore(entry.options)));
+    return verifier;
+  };
+
+  const checkRoute =
+    (token: string, route: Route) => (verified: Awaited<ReturnType<Verifier['verify']>>) => {
+      try {
+        checkRoutedClaims(route, verified.payload);
+      } catch (error) {
+        throw refuse(error);
+      }
+      routes?.set(token, route);
+      return verified;
+    };
+
+  const routeOf = (token: string): Route =>
+    (typeof token === 'string' ? routes?.get(token) : undefined) ??
+    router.route(unverifiedIssuer(token));
+
+  return {
+    verify(token) {
+      let route: Route;
+      try {
+        route = routeOf(token);
+      } catch (error) {
+        return Promise.reject(refuse(error));
+      }
+      return verifierOf(route.entry).verify(token).then(checkRoute(token, route));
+    },
+    async hydrate() {
+      // Every issuer is asked; one that fails does not keep the others from their keys.
+      const results = await Promise.allSettled(entries.map((entry) => verifierOf(entry).hydrate()));
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+    },
+    async clear() {
+      routes?.clear();
+      await Promise.all(entries.map((entry) => verifierOf(entry).clear()));
+      verifiers.clear();
+    },
+  };
+}
+
+/** Reports a refusal (event `token:rejected`) and returns it; anything else is a bug, rethrown. */
+function refuser(emit: EmitEvent) {
+  return (error: unknown): VerificationError => {
+    if (!(error instanceof VerificationError)) throw error;
+    emit(
+      error.claim === undefined
+        ? { type: 'token:rejected', code: error.code }
+        : { type: 'token:rejected', code: error.code, claim: error.claim },
+    );
+    return error;
+  };
+}

@@ -29,3 +29,19 @@ export {
   type IdTokenVerifierOptions,
   type IdTokenChecks,
 } from './id-token/verifier.js';
+export {
+  createDpop,
+  type Dpop,
+  type DpopOptions,
+  type DpopAlgorithm,
+  type ProofOptions,
+} from './dpop/client.js';
+export { indexedDbDpopStore, memoryDpopStore, type DpopKeyStore } from './dpop/key-store.js';
+export {
+  createDpopVerifier,
+  type DpopVerifier,
+  type DpopVerifierOptions,
+  type DpopVerifiedToken,
+} from './dpop/verifier.js';
+export type { DpopRequest } from './dpop/request.js';
+export { memoryReplay, type ReplayStore, type MemoryReplayOptions } from './dpop/replay.js';

@@ -12,7 +12,7 @@ const LAYERS: [string, RegExp][] = [
   ['keys', /^keys\//],
   ['signature', /^signature\//],
   ['verifier', /^(claims|options|verifier|decode)\.ts$/],
-  ['profiles', /^id-token\//],
+  ['profiles', /^(id-token|dpop)\//],
   ['attach', /^http\//],
   ['entries', /^(index|ky|iife)\.ts$/],
 ];

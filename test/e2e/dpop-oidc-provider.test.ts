@@ -126,10 +126,11 @@ async function signIn(dpop: Dpop) {
     code_challenge_method: 'S256',
   }).toString();
   let location = (await go(authorize.href)).headers.get('location')!;
-  for (const step of [
+  const steps: Record<string, string>[] = [
     { prompt: 'login', login: 'alice', password: 'any' },
     { prompt: 'consent' },
-  ]) {
+  ];
+  for (const step of steps) {
     await go(location);
     location = (await go(location, form(step))).headers.get('location')!;
     location = (await go(location)).headers.get('location')!;

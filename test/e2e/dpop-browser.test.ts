@@ -4,7 +4,15 @@ import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { DpopApi, proofClaims, proofHeader } from '../helpers/dpop-api.js';
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
 import { serveStatic, type StaticSite } from '../helpers/static-site.js';
-import { createDpopVerifier, createVerifier, localJwks } from '../../src/index.js';
+import { startDpopProvider, tokenRequestBody } from '../helpers/dpop-provider.js';
+import {
+  createDpop,
+  createDpopVerifier,
+  createVerifier,
+  discovery,
+  localJwks,
+  memoryDpopStore,
+} from '../../src/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -131,6 +139,87 @@ describe.runIf(chromiumAvailable())('Chromium: DPoP keys and proofs', () => {
       expect(sorted[0]).toBeGreaterThan(0);
     } finally {
       await browser.close();
+    }
+  }, 60_000);
+
+  it('an SPA gets a DPoP-bound token from oidc-provider (nonce retry) and calls the API with it', async () => {
+    const orders = await new DpopApi().start();
+    const provider = await startDpopProvider(orders.url, site.url);
+    const { issuer } = provider;
+    orders.verifier = createDpopVerifier({
+      verifier: createVerifier({ keys: discovery(issuer), issuer, audience: orders.url }),
+    });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${site.url}/`);
+      // The redirect back to the SPA, done by the test: the page gets the code and its verifier.
+      const { code, codeVerifier } = await provider.authorize();
+      const args = { issuer, api: orders.url, body: tokenRequestBody(code, codeVerifier) };
+      const outcome = (await page.evaluate(`(async ({ issuer, api, body }) => {
+        const { createDpop, createFetch, createVerifier, discovery } = await import('tokenward');
+        const { withVerifiedToken } = await import('tokenward/ky');
+        const { default: ky } = await import('ky');
+        const dpop = await createDpop();
+        const verifier = createVerifier({ keys: discovery(issuer), issuer, audience: api });
+        const statuses = [];
+        const tokenFetch = createFetch({
+          verifier,
+          getToken: () => undefined,
+          allowedOrigins: [issuer],
+          dpop,
+          fetch: async (input, init) => {
+            const response = await fetch(input, init);
+            statuses.push(response.status);
+            return response;
+          },
+        });
+        const response = await tokenFetch(issuer + '/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        });
+        const tokens = await response.json();
+        const options = { verifier, getToken: () => tokens.access_token, allowedOrigins: [api], dpop };
+        const viaFetch = await createFetch(options)(api + '/orders', { method: 'POST', body: 'one' });
+        const viaKy = await withVerifiedToken(ky.create({ throwHttpErrors: false }), options).get(api + '/orders');
+        return {
+          jkt: dpop.jkt,
+          statuses,
+          tokenType: tokens.token_type,
+          token: tokens.access_token,
+          calls: [[viaFetch.status, await viaFetch.json()], [viaKy.status, await viaKy.json()]],
+        };
+      })(${JSON.stringify(args)})`)) as {
+        jkt: string;
+        statuses: number[];
+        tokenType: string;
+        token: string;
+        calls: unknown[];
+      };
+      expect(outcome.statuses).toEqual([400, 200]); // use_dpop_nonce, then the token
+      expect(outcome.tokenType).toBe('DPoP');
+      expect(outcome.calls).toEqual([
+        [200, { sub: 'alice', jkt: outcome.jkt, body: 'one' }],
+        [200, { sub: 'alice', jkt: outcome.jkt, body: '' }],
+      ]);
+      // The token copied out of the page is worth nothing without the page's key.
+      const thief = await createDpop({ store: memoryDpopStore() });
+      const url = `${orders.url}/orders`;
+      const stolen = await fetch(url, {
+        headers: {
+          authorization: `DPoP ${outcome.token}`,
+          dpop: await thief.proof({ method: 'GET', url, accessToken: outcome.token }),
+        },
+      });
+      expect(await stolen.json()).toEqual({ code: 'ERR_DPOP_INVALID', claim: 'cnf' });
+      const replayed = await fetch(url, {
+        headers: { authorization: `DPoP ${outcome.token}`, dpop: orders.calls[1]!.dpop! },
+      });
+      expect(await replayed.json()).toEqual({ code: 'ERR_DPOP_INVALID', claim: 'jti' });
+    } finally {
+      await browser.close();
+      await Promise.all([provider.stop(), orders.stop()]);
     }
   }, 60_000);
 });

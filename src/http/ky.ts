@@ -50,9 +50,16 @@ export function verifiedTokenHooks(
       },
     ],
   };
+  // ky 2 runs beforeRequest once, and its own retries (network errors, 5xx) through beforeRetry:
+  // with DPoP each attempt needs a proof of its own (RFC 9449 §11.1: a jti is used once).
+  const beforeRetry = async ({ request }: HookState) =>
+    request.headers.has('dpop') && attacher.allows(request.url)
+      ? attacher.authorize(request, sentWith(request))
+      : undefined;
   return {
     beforeRequest: hooks.beforeRequest.map(acceptingBothKyStyles),
     afterResponse: hooks.afterResponse.map(acceptingBothKyStyles),
+    ...(withDpop ? { beforeRetry: [acceptingBothKyStyles(beforeRetry)] } : {}),
   } as Hooks;
 }
 

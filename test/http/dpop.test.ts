@@ -16,6 +16,7 @@ import {
 import { withVerifiedToken } from '../../src/ky.js';
 import { ath } from '../helpers/dpop.js';
 import { DpopApi, proofClaims } from '../helpers/dpop-api.js';
+import { ScriptedServer } from '../helpers/scripted-server.js';
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
 import { codeAndClaim } from '../helpers/outcome.js';
 
@@ -238,5 +239,48 @@ describe.each(clients)('DPoP on the attach side, through %s', (_, client) => {
       code: 'ERR_DPOP_INVALID',
       claim: 'iat',
     });
+  });
+});
+
+describe('DPoP and ky retries', () => {
+  it("gives ky's own retry (a 503) a fresh proof: a proof is good for one request only", async () => {
+    const flaky = await new ScriptedServer().start();
+    try {
+      for (const instance of [ky, ky1 as unknown as KyInstance]) {
+        flaky.seen = [];
+        flaky.script = [
+          (_, res) => res.writeHead(503).end(),
+          (_, res) => res.writeHead(200).end('{}'),
+        ];
+        const client = withVerifiedToken(
+          instance.create({
+            retry: { limit: 1, delay: () => 0 },
+            ...(kyFetch ? { fetch: kyFetch } : {}),
+          }),
+          { verifier: tokenVerifier(), getToken: () => bound, allowedOrigins: [flaky.url], dpop },
+        );
+        expect((await client.get(`${flaky.url}/x`)).status).toBe(200);
+        const proofs = flaky.seen.map((req) => req.headers.dpop as string);
+        expect(proofs).toHaveLength(2);
+        expect(proofClaims(proofs[1]!).jti).not.toBe(proofClaims(proofs[0]!).jti);
+        expect(flaky.seen.map((req) => req.headers.authorization)).toEqual([
+          `DPoP ${bound}`,
+          `DPoP ${bound}`,
+        ]);
+      }
+    } finally {
+      await flaky.stop();
+    }
+  });
+
+  it('refuses a dpop option that is not from createDpop', () => {
+    expect(() =>
+      createFetch({
+        verifier: tokenVerifier(),
+        getToken: () => bound,
+        allowedOrigins: [api.url],
+        dpop: {} as Dpop,
+      }),
+    ).toThrow(TypeError);
   });
 });

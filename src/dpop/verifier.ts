@@ -155,7 +155,11 @@ function checkRequest(
       'The DPoP proof "htm" is not this request\'s method: make a proof per request.',
     );
   const expected = htuOf(request.url);
-  if (typeof htu !== 'string' || expected === undefined || htuOf(htu) !== expected)
+  if (expected === undefined)
+    throw new TypeError(
+      'dpopVerifier.verify(request): "url" must be the absolute http(s) URL the client called',
+    );
+  if (typeof htu !== 'string' || htuOf(htu) !== expected)
     throw dpopInvalid(
       'htu',
       'The DPoP proof "htu" is not this request\'s URL: make a proof per request.',

@@ -78,6 +78,14 @@ describe('createDpopVerifier: a token and its proof (RFC 9449 §4.3, §7)', () =
         }),
       ),
     ).toEqual(['ERR_DPOP_INVALID', undefined]);
+    // Node's req.url is a path: the public URL must be given, or nothing can be compared.
+    await expect(
+      verifier.verify({
+        method: 'GET',
+        url: '/orders',
+        headers: { authorization: `DPoP ${token}`, dpop: await goodProof() },
+      }),
+    ).rejects.toThrow(TypeError);
   });
 
   it('refuses requests without the DPoP scheme or without exactly one proof', async () => {

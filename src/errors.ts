@@ -11,7 +11,9 @@ export type VerificationErrorCode =
   | 'ERR_CLAIM_MISSING'
   | 'ERR_KEY_NOT_FOUND'
   | 'ERR_KEY_FETCH_FAILED'
-  | 'ERR_KEY_INVALID';
+  | 'ERR_KEY_INVALID'
+  | 'ERR_DPOP_INVALID'
+  | 'ERR_DPOP_NONCE_REQUIRED';
 
 const CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
   'ERR_TOKEN_MALFORMED',
@@ -24,6 +26,8 @@ const CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
   'ERR_KEY_NOT_FOUND',
   'ERR_KEY_FETCH_FAILED',
   'ERR_KEY_INVALID',
+  'ERR_DPOP_INVALID',
+  'ERR_DPOP_NONCE_REQUIRED',
 ]);
 
 /** Options for {@link VerificationError}. */
@@ -32,6 +36,8 @@ export interface VerificationErrorOptions {
   claim?: string;
   /** The underlying error (from jose, ky or the platform). */
   cause?: unknown;
+  /** For ERR_DPOP_NONCE_REQUIRED: the nonce the client must put in its next proof. */
+  nonce?: string;
 }
 
 /**
@@ -51,6 +57,8 @@ export class VerificationError extends Error {
   readonly code: VerificationErrorCode;
   /** The claim at fault, for claim and time errors. */
   readonly claim?: string;
+  /** For ERR_DPOP_NONCE_REQUIRED: the value to send back in the `DPoP-Nonce` header (RFC 9449 §8). */
+  readonly nonce?: string;
 
   constructor(
     code: VerificationErrorCode,
@@ -60,6 +68,7 @@ export class VerificationError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.claim !== undefined) this.claim = options.claim;
+    if (options.nonce !== undefined) this.nonce = options.nonce;
   }
 }
 

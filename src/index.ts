@@ -53,3 +53,18 @@ export {
   type ReplayStore,
   type MemoryReplayStoreOptions,
 } from './stores/memory-replay.js';
+export {
+  createDpop,
+  type Dpop,
+  type DpopOptions,
+  type DpopAlgorithm,
+  type ProofOptions,
+} from './dpop/client.js';
+export { indexedDbDpopStore, memoryDpopStore, type DpopKeyStore } from './dpop/key-store.js';
+export {
+  createDpopVerifier,
+  type DpopVerifier,
+  type DpopVerifierOptions,
+  type DpopVerifiedToken,
+} from './dpop/verifier.js';
+export type { DpopRequest } from './dpop/request.js';

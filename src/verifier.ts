@@ -1,5 +1,5 @@
 import { checkClaims, checkTimes } from './claims.js';
-import { issuerClock } from './clock.js';
+import { issuerClock, rememberIssuerTime } from './clock.js';
 import { VerificationError } from './errors.js';
 import type { EmitEvent } from './events.js';
 import { createKeyCache } from './keys/key-cache.js';
@@ -60,8 +60,8 @@ export interface Verifier {
 export function createVerifier(options: VerifierOptions | SeveralIssuersOptions): Verifier {
   if (options?.issuers !== undefined)
     return createSeveralIssuersVerifier(options, createCoreVerifier);
-  const { verify, hydrate, clear } = createCoreVerifier(options);
-  return { verify, hydrate, clear };
+  const { verify, hydrate, clear, issuerNow } = createCoreVerifier(options);
+  return rememberIssuerTime({ verify, hydrate, clear }, issuerNow);
 }
 
 /** @internal What verifiers built on the core one (ID tokens) may add. */

@@ -12,7 +12,7 @@ const LAYERS: [string, RegExp][] = [
   ['keys', /^keys\//],
   ['signature', /^signature\//],
   ['verifier', /^((claims|options|verifier|decode)\.ts|issuers\/)/],
-  ['profiles', /^(id-token|profiles)\//],
+  ['profiles', /^(id-token|profiles|dpop)\//],
   ['attach', /^http\//],
   ['entries', /^(index|ky|iife)\.ts$/],
 ];

@@ -1,5 +1,8 @@
+import { issuerTimeOf } from '../clock.js';
+import type { Dpop } from '../dpop/client.js';
 import { isVerificationError } from '../errors.js';
 import type { Verifier, VerifiedToken } from '../verifier.js';
+import { checkBoundTo, saysUseDpopNonce } from './dpop.js';
 
 type MaybePromise<T> = T | Promise<T>;
 /** A token, or nothing (`undefined`, `null`, `''`) for a logged-out user. */
@@ -22,15 +25,34 @@ export interface VerifiedTokenOptions {
   responseToken?: (response: Response) => MaybePromise<TokenResult>;
   /** Told of every token that verified after a refresh or from a response. */
   onToken?: (verified: VerifiedToken) => MaybePromise<void>;
+  /**
+   * Sender-constrained tokens (RFC 9449): each allowed request carries a fresh proof from this
+   * key, a token bound to it goes as `Authorization: DPoP`, and one bound to another key is never
+   * sent. From `createDpop()`.
+   */
+  dpop?: Pick<Dpop, 'jkt' | 'proof' | 'learnNonce'>;
+}
+
+/** A verified token about to be sent, and whether it is bound to the DPoP key. */
+export interface Sendable {
+  token: string;
+  bound: boolean;
 }
 
 /** The verify-before-send logic, independent of the HTTP client. */
 export interface Attacher {
   allows(url: string): boolean;
   /** The verified token to send, or undefined for a logged-out user; rejects with the VerificationError. */
-  tokenToSend(): Promise<string | undefined>;
+  tokenToSend(): Promise<Sendable | undefined>;
   /** One refresh shared by every caller waiting at the time; rejects if it yields nothing usable. */
-  refreshed(): Promise<string | undefined>;
+  refreshed(): Promise<Sendable | undefined>;
+  /** Copies the request with its `Authorization` (and with `dpop`, a fresh `DPoP` proof). */
+  authorize(request: Request, sent: Sendable | undefined): Promise<Request>;
+  /**
+   * With `dpop`: learns the response's `DPoP-Nonce`, and says whether the server asked for it
+   * (`use_dpop_nonce`), so the request is worth one retry with a new proof.
+   */
+  wantsNonce(response: Response, requestUrl: string): Promise<boolean>;
   /**
    * Verifies a token the response hands back (the MITM check), then calls `onToken`; only when
    * the response really came from an allowed origin (after redirects), so a foreign server's
@@ -47,7 +69,7 @@ const absent = (token: TokenResult): token is null | undefined | '' =>
 export function createAttacher(options: VerifiedTokenOptions, caller: string): Attacher {
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`${caller} needs an options object`);
-  const { verifier, getToken, refresh, responseToken, onToken } = options;
+  const { verifier, getToken, refresh, responseToken, onToken, dpop } = options;
   if (typeof verifier?.verify !== 'function')
     throw new TypeError(`${caller}: "verifier" must come from createVerifier()`);
   if (typeof getToken !== 'function')
@@ -56,20 +78,37 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
     if (value !== undefined && typeof value !== 'function')
       throw new TypeError(`${caller}: "${name}" must be a function`);
   }
+  if (
+    dpop !== undefined &&
+    (typeof dpop?.proof !== 'function' ||
+      typeof dpop.jkt !== 'string' ||
+      typeof dpop.learnNonce !== 'function')
+  )
+    throw new TypeError(`${caller}: "dpop" must come from createDpop()`);
   const origins = allowedOriginsOf(options.allowedOrigins, caller);
-  let refreshing: Promise<string | undefined> | undefined;
+  let refreshing: Promise<Sendable | undefined> | undefined;
   const allows = (url: string): boolean => {
     const origin = originOf(url);
     return origin !== undefined && origins.has(origin);
   };
 
-  const accept = async (token: string): Promise<string> => {
+  // With DPoP, a token bound to another key fails like any other bad token (RFC 9449 §6).
+  const check = async (token: string): Promise<[VerifiedToken, Sendable]> => {
     const verified = await verifier.verify(token);
-    await onToken?.(verified);
-    return token;
+    const bound = dpop === undefined ? false : checkBoundTo(verified.payload, dpop.jkt);
+    return [verified, { token, bound }];
   };
 
-  const refreshed = (): Promise<string | undefined> => {
+  const accept = async (token: string): Promise<Sendable> => {
+    const [verified, sendable] = await check(token);
+    await onToken?.(verified);
+    return sendable;
+  };
+
+  // The proof's `iat` on the issuer's clock, so `clockSkew: 'auto'` corrects proofs too.
+  const issuerNow = issuerTimeOf(verifier) ?? Date.now;
+
+  const refreshed = (): Promise<Sendable | undefined> => {
     if (refresh === undefined) return Promise.resolve(undefined);
     refreshing ??= (async () => {
       try {
@@ -89,8 +128,7 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
       const token = await getToken();
       if (absent(token)) return refreshed();
       try {
-        await verifier.verify(token);
-        return token;
+        return (await check(token))[1];
       } catch (error) {
         if (refresh === undefined || !isVerificationError(error)) throw error;
         const fresh = await refreshed();
@@ -99,6 +137,22 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
       }
     },
     refreshed,
+    async authorize(request, sent) {
+      if (dpop === undefined || (sent !== undefined && !sent.bound))
+        return withAuthorization(request, sent?.token);
+      const proof = await dpop.proof({
+        method: request.method,
+        url: request.url,
+        iat: Math.floor(issuerNow() / 1000),
+        ...(sent === undefined ? {} : { accessToken: sent.token }),
+      });
+      return withAuthorization(request, sent?.token, proof);
+    },
+    async wantsNonce(response, requestUrl) {
+      if (dpop === undefined) return false;
+      dpop.learnNonce(response.url || requestUrl, response.headers);
+      return response.headers.has('dpop-nonce') && (await saysUseDpopNonce(response));
+    },
     async checkResponse(response, requestUrl) {
       // A constructed Response has no url; then the request's is the only one there is.
       if (responseToken === undefined || !allows(response.url || requestUrl)) return;
@@ -143,17 +197,37 @@ function originOf(url: string): string | undefined {
   }
 }
 
-/** RFC 6750 §3.1: the server says the token itself is bad (not merely missing or short of scope). */
+/**
+ * RFC 6750 §3.1 (and RFC 9449 §7.1 for the DPoP scheme): the server says the token itself is bad
+ * (not merely missing or short of scope).
+ */
 export function saysInvalidToken(response: Response): boolean {
   if (response.status !== 401) return false;
   const challenge = response.headers.get('www-authenticate') ?? '';
-  return /^\s*bearer\b/i.test(challenge) && /\berror\s*=\s*"?invalid_token"?/i.test(challenge);
+  return (
+    /^\s*(bearer|dpop)\b/i.test(challenge) && /\berror\s*=\s*"?invalid_token"?/i.test(challenge)
+  );
 }
 
-/** Copies a request with the token set (or any Authorization removed when there is none). */
-export function withAuthorization(request: Request, token: string | undefined): Request {
+/**
+ * Copies a request with the token set (or any Authorization removed when there is none); with a
+ * proof, the token goes with the DPoP scheme and the proof in the one `DPoP` header.
+ */
+export function withAuthorization(
+  request: Request,
+  token: string | undefined,
+  proof?: string,
+): Request {
   const headers = new Headers(request.headers);
+  headers.delete('dpop');
   if (token === undefined) headers.delete('authorization');
-  else headers.set('authorization', `Bearer ${token}`);
+  else headers.set('authorization', `${proof === undefined ? 'Bearer' : 'DPoP'} ${token}`);
+  if (proof !== undefined) headers.set('dpop', proof);
   return new Request(request, { headers });
+}
+
+/** What a request was sent with, read back from its headers (for a retry with a new proof). */
+export function sentWith(request: Request): Sendable | undefined {
+  const match = /^(Bearer|DPoP) (.+)$/.exec(request.headers.get('authorization') ?? '');
+  return match === null ? undefined : { token: match[2]!, bound: match[1] === 'DPoP' };
 }

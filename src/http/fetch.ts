@@ -1,9 +1,4 @@
-import {
-  createAttacher,
-  saysInvalidToken,
-  withAuthorization,
-  type VerifiedTokenOptions,
-} from './attach.js';
+import { createAttacher, saysInvalidToken, type VerifiedTokenOptions } from './attach.js';
 
 /** Options of {@link createFetch}: the shared options, plus the `fetch` to wrap. */
 export interface VerifiedFetchOptions extends VerifiedTokenOptions {
@@ -17,6 +12,8 @@ export interface VerifiedFetchOptions extends VerifiedTokenOptions {
  *
  * Security: the token goes only to `allowedOrigins` (default: the page's own origin); a token
  * that fails verification, even after `refresh`, is never sent: the call rejects instead.
+ * With `dpop`, each call to an allowed origin carries a fresh proof; a `use_dpop_nonce` answer
+ * is retried once with the server's nonce, body included.
  *
  * @example
  * const apiFetch = createFetch({
@@ -32,19 +29,26 @@ export function createFetch(options: VerifiedFetchOptions): typeof fetch {
     options.fetch ??
     ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   if (typeof inner !== 'function') throw new TypeError('createFetch: "fetch" must be a function');
+  const withDpop = options.dpop !== undefined;
 
   return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     if (!attacher.allows(request.url)) return inner(request);
-    const token = await attacher.tokenToSend();
-    // Kept unsent so a 401 retry can resend the body.
-    const spare = attacher.canRefresh && token !== undefined ? request.clone() : undefined;
-    let response = await inner(token === undefined ? request : withAuthorization(request, token));
-    if (spare !== undefined && saysInvalidToken(response)) {
+    const sent = await attacher.tokenToSend();
+    // Kept unsent so a retry (a 401, or a nonce the server asks for) can resend the body.
+    const spare =
+      withDpop || (attacher.canRefresh && sent !== undefined) ? request.clone() : undefined;
+    let response = await inner(await attacher.authorize(request, sent));
+    if (spare !== undefined && (await attacher.wantsNonce(response, request.url))) {
+      await response.body?.cancel();
+      response = await inner(await attacher.authorize(spare.clone(), sent));
+      await attacher.wantsNonce(response, request.url);
+    }
+    if (spare !== undefined && sent !== undefined && saysInvalidToken(response)) {
       const fresh = await attacher.refreshed();
       if (fresh !== undefined) {
         await response.body?.cancel();
-        response = await inner(withAuthorization(spare, fresh));
+        response = await inner(await attacher.authorize(spare, fresh));
       }
     }
     await attacher.checkResponse(response, request.url);

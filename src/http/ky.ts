@@ -1,10 +1,5 @@
 import defaultKy, { type Hooks, type KyInstance } from 'ky';
-import {
-  createAttacher,
-  saysInvalidToken,
-  withAuthorization,
-  type VerifiedTokenOptions,
-} from './attach.js';
+import { createAttacher, saysInvalidToken, sentWith, type VerifiedTokenOptions } from './attach.js';
 
 /**
  * The verify-before-send behaviour as ky hooks, for `ky.create({ hooks })`. Works with ky 2
@@ -20,34 +15,51 @@ export function verifiedTokenHooks(
   ky: Pick<KyInstance, 'retry'> = defaultKy,
 ): Hooks {
   const attacher = createAttacher(options, 'verifiedTokenHooks');
+  const withDpop = options.dpop !== undefined;
   const hooks = {
     beforeRequest: [
       async ({ request, retryCount }: HookState) => {
         if (!attacher.allows(request.url)) return undefined;
-        // ky 1 runs beforeRequest again on retries: keep the token a 401 retry just set.
-        if (retryCount > 0 && request.headers.has('authorization')) return undefined;
-        const token = await attacher.tokenToSend();
-        if (token === undefined) return undefined;
-        return withAuthorization(request, token);
+        // ky 1 runs beforeRequest again on retries: keep the token a 401 retry just set (with
+        // DPoP, under a fresh proof: a proof is good for one request only).
+        if (retryCount > 0 && request.headers.has('authorization'))
+          return withDpop ? attacher.authorize(request, sentWith(request)) : undefined;
+        const sent = await attacher.tokenToSend();
+        if (sent === undefined && !withDpop) return undefined;
+        return attacher.authorize(request, sent);
       },
     ],
     afterResponse: [
       async ({ request, response, retryCount }: HookState & { response: Response }) => {
         if (!attacher.allows(request.url)) return undefined;
-        const sentToken = request.headers.get('authorization')?.startsWith('Bearer ') === true;
-        if (retryCount === 0 && sentToken && attacher.canRefresh && saysInvalidToken(response)) {
+        const sent = sentWith(request);
+        if (retryCount === 0 && (await attacher.wantsNonce(response, request.url)))
+          return ky.retry({ request: await attacher.authorize(request, sent), delay: 0 });
+        if (
+          retryCount === 0 &&
+          sent !== undefined &&
+          attacher.canRefresh &&
+          saysInvalidToken(response)
+        ) {
           const fresh = await attacher.refreshed();
           if (fresh !== undefined)
-            return ky.retry({ request: withAuthorization(request, fresh), delay: 0 });
+            return ky.retry({ request: await attacher.authorize(request, fresh), delay: 0 });
         }
         await attacher.checkResponse(response, request.url);
         return undefined;
       },
     ],
   };
+  // ky 2 runs beforeRequest once, and its own retries (network errors, 5xx) through beforeRetry:
+  // with DPoP each attempt needs a proof of its own (RFC 9449 §11.1: a jti is used once).
+  const beforeRetry = async ({ request }: HookState) =>
+    request.headers.has('dpop') && attacher.allows(request.url)
+      ? attacher.authorize(request, sentWith(request))
+      : undefined;
   return {
     beforeRequest: hooks.beforeRequest.map(acceptingBothKyStyles),
     afterResponse: hooks.afterResponse.map(acceptingBothKyStyles),
+    ...(withDpop ? { beforeRetry: [acceptingBothKyStyles(beforeRetry)] } : {}),
   } as Hooks;
 }
 

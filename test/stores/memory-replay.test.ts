@@ -23,23 +23,25 @@ describe('memoryReplayStore', () => {
     expect(await store.add('a', 0)).toBe(false);
   });
 
-  it('holds at most max ids: past it, the oldest is forgotten first', async () => {
+  it('rejects rather than forget a live id when full, and makes room as ids expire', async () => {
     let now = 0;
-    const store = memoryReplayStore({ max: 3, clock: () => now });
-    for (const id of ['a', 'b', 'c', 'd']) expect(await store.add(id, 60)).toBe(true);
-    expect(await store.add('b', 60)).toBe(false);
-    expect(await store.add('a', 60)).toBe(true); // forgotten for d; now b goes for a
-    expect(await store.add('c', 60)).toBe(false);
-    expect(await store.add('b', 60)).toBe(true);
-    // Expired ids make room before any live one is dropped.
-    now += 61_000;
-    const fresh = memoryReplayStore({ max: 2, clock: () => now });
-    await fresh.add('y', 600);
-    await fresh.add('x', 1);
-    now += 2_000;
-    await fresh.add('z', 600);
-    expect(await fresh.add('y', 600)).toBe(false);
-    expect(await fresh.add('z', 600)).toBe(false);
+    const store = memoryReplayStore({ max: 2, clock: () => now });
+    expect(await store.add('a', 5)).toBe(true);
+    expect(await store.add('b', 10)).toBe(true);
+    await expect(store.add('c', 10)).rejects.toThrow(/full/);
+    expect(await store.add('a', 5)).toBe(false); // still remembered
+    now = 5_000;
+    expect(await store.add('c', 10)).toBe(true);
+    expect(await store.add('b', 10)).toBe(false);
+  });
+
+  it('drops ids given shorter lives even when they are not first in line', async () => {
+    let now = 0;
+    const store = memoryReplayStore({ max: 2, clock: () => now });
+    await store.add('long', 100);
+    await store.add('short', 1);
+    now = 2_000;
+    expect(await store.add('new', 100)).toBe(true);
   });
 
   it('refuses an id that is not a string and a ttl that is not a finite number', async () => {

@@ -1,24 +1,20 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeBinaries } from '../helpers/nodes.js';
 import { runCommand } from '../helpers/spawn.js';
 
 // A user's app installing the packed tarball beside its own ky: it must end up with exactly one
 // ky (the app's, 1.14+ or 2), and npm must print no engine warning about tokenward itself, on
 // every Node that users run. The npm registry is reachable here and in CI.
 const root = resolve(import.meta.dirname, '../..');
-const npmCli = '/usr/lib/node_modules/npm/bin/npm-cli.js';
-const nodes: [string, string][] = [
-  ['Node 20', process.execPath],
-  ['Node 22', join(root, 'node_modules/node22/bin/node')],
-  ['Node 24', join(root, 'node_modules/node24/bin/node')],
-];
-const cases = nodes
-  .filter(([, node]) => existsSync(node))
-  .flatMap(([name, node]) =>
-    (name === 'Node 20' ? ['1.14.3', '2'] : ['2']).map((ky) => [name, ky, node] as const),
-  );
+// npm's own CLI, run by each Node in turn (npm sets npm_execpath for the scripts it runs).
+const npmCli = process.env.npm_execpath ?? '/usr/lib/node_modules/npm/bin/npm-cli.js';
+const nodes = await nodeBinaries();
+const cases = nodes.flatMap(([name, node], index) =>
+  (index === 0 ? ['1.14.3', '2'] : ['2']).map((ky) => [name, ky, node] as const),
+);
 
 let work: string;
 let tarball: string;

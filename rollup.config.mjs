@@ -25,21 +25,27 @@ const ctsTwins = {
   },
 };
 
-// The Node flavour (package.json `node` condition, issue 17): the same entries, with the signature
-// seam src/signature/verify.ts swapped for its node:crypto twin. Nothing else differs.
-const seam = resolve('src/signature/verify.ts');
+// The Node flavour (package.json `node` condition, issue 17): the same entries, with two portable
+// files swapped for their Node twins: the signature seam (node:crypto) and base64url decoding
+// (Buffer's native codec). Nothing else differs.
+const NODE_TWINS = new Map([
+  [resolve('src/signature/verify.ts'), resolve('src/signature/verify-node.ts')],
+  [resolve('src/base64url.ts'), resolve('src/base64url-node.ts')],
+]);
 const nodeSeam = () => {
-  let swapped = false;
+  const swapped = new Set();
   return {
-    name: 'node-signature-seam',
+    name: 'node-twins',
     async resolveId(source, importer, options) {
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-      if (resolved?.id !== seam) return resolved;
-      swapped = true;
-      return resolve('src/signature/verify-node.ts');
+      const twin = NODE_TWINS.get(resolved?.id);
+      if (twin === undefined) return resolved;
+      swapped.add(resolved.id);
+      return twin;
     },
     buildEnd(error) {
-      if (!error && !swapped) this.error(`the Node build never reached ${seam}: nothing swapped`);
+      for (const file of NODE_TWINS.keys())
+        if (!error && !swapped.has(file)) this.error(`the Node build never reached ${file}`);
     },
   };
 };

@@ -74,7 +74,7 @@ describe('the package as users get it', () => {
     ]);
   });
 
-  it('pulls in no Node built-in from any browser-facing file; the Node build only node:crypto', () => {
+  it('pulls in no Node built-in from any browser-facing file; the Node build only node:crypto and node:buffer', () => {
     const builtins = builtinModules
       .filter((m) => !m.startsWith('_'))
       .map((m) => m.replace(/[/]/g, '\\/'));
@@ -97,7 +97,7 @@ describe('the package as users get it', () => {
     for (const file of browserFacing) expect(imported(file), file).toEqual([]);
     for (const file of nodeBuild)
       expect(new Set(imported(file)), file).toEqual(
-        new Set(file.match(/^dist\/node\/index\.c?js$/) ? ['node:crypto'] : []),
+        new Set(file.match(/^dist\/node\/index\.c?js$/) ? ['node:crypto', 'node:buffer'] : []),
       );
   });
 

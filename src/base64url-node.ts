@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { malformed } from './errors.js';
+import { notCanonical } from './errors.js';
 
 // The Node flavour of src/base64url.ts (swapped in by the rollup build for the `node`
 // condition, like src/signature/verify-node.ts): the same canonical rules, with the decoding
@@ -13,10 +13,7 @@ const LAST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Same contract as src/base64url.ts `decodeBase64url`. */
 export function decodeBase64url(text: string, what: string): Uint8Array<ArrayBuffer> {
   const bytes = decodeStrict(text);
-  if (bytes === undefined)
-    throw malformed(
-      `The token ${what} is not canonical base64url (A-Z a-z 0-9 - _ only, no "=" padding, unused last bits zero).`,
-    );
+  if (bytes === undefined) throw notCanonical(what);
   return bytes;
 }
 

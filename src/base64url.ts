@@ -1,4 +1,4 @@
-import { malformed } from './errors.js';
+import { notCanonical } from './errors.js';
 
 // Sextet of each base64url character, -1 for anything else (RFC 4648 §5).
 const SEXTET = new Int8Array(128).fill(-1);
@@ -15,10 +15,7 @@ const SEXTET = new Int8Array(128).fill(-1);
  */
 export function decodeBase64url(text: string, what: string): Uint8Array<ArrayBuffer> {
   const bytes = decodeStrict(text);
-  if (bytes === undefined)
-    throw malformed(
-      `The token ${what} is not canonical base64url (A-Z a-z 0-9 - _ only, no "=" padding, unused last bits zero).`,
-    );
+  if (bytes === undefined) throw notCanonical(what);
   return bytes;
 }
 

@@ -85,6 +85,13 @@ export function isVerificationError(value: unknown): value is VerificationError 
   return name === 'VerificationError' && typeof code === 'string' && CODES.has(code);
 }
 
+/** A token part that is not canonical base64url; one message for both decoders. */
+export function notCanonical(what: string): VerificationError {
+  return malformed(
+    `The token ${what} is not canonical base64url (A-Z a-z 0-9 - _ only, no "=" padding, unused last bits zero).`,
+  );
+}
+
 /** Shorthand for ERR_TOKEN_MALFORMED, the most common refusal of outside input. */
 export function malformed(message: string, cause?: unknown): VerificationError {
   return new VerificationError('ERR_TOKEN_MALFORMED', message, { cause });

@@ -1,4 +1,4 @@
-import type { VerificationError, VerificationErrorCode } from './errors.js';
+import { VerificationError, type VerificationErrorCode } from './errors.js';
 
 /**
  * What a verifier reports to `onEvent`. Events never carry a token.
@@ -25,5 +25,21 @@ export function eventEmitter(listener: ((event: VerifierEvent) => void) | undefi
     } catch {
       // A listener's bug must not turn a valid token into a rejection.
     }
+  };
+}
+
+/**
+ * Reports a refusal (event `token:rejected`, with its code and claim, never the token) and
+ * returns it; anything that is not a refusal is a bug, rethrown as it is.
+ */
+export function refuser(emit: EmitEvent): (error: unknown) => VerificationError {
+  return (error) => {
+    if (!(error instanceof VerificationError)) throw error;
+    emit(
+      error.claim === undefined
+        ? { type: 'token:rejected', code: error.code }
+        : { type: 'token:rejected', code: error.code, claim: error.claim },
+    );
+    return error;
   };
 }

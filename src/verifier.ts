@@ -1,7 +1,7 @@
 import { checkClaims, checkTimes } from './claims.js';
 import { issuerClock, rememberIssuerTime } from './clock.js';
 import { VerificationError } from './errors.js';
-import type { EmitEvent } from './events.js';
+import { refuser, type EmitEvent } from './events.js';
 import { createKeyCache } from './keys/key-cache.js';
 import { checkKeyIssuer } from './keys/key-issuer.js';
 import type { PreparedKey } from './keys/prepared-key.js';
@@ -113,16 +113,7 @@ export function createCoreVerifier(
   });
   const resolver = keyResolver(keys, source.id, extension.checkAlgorithm);
 
-  // A refusal is reported and returned; anything that is not one is a bug, rethrown as it is.
-  const refuse = (error: unknown): VerificationError => {
-    if (!(error instanceof VerificationError)) throw error;
-    emit(
-      error.claim === undefined
-        ? { type: 'token:rejected', code: error.code }
-        : { type: 'token:rejected', code: error.code, claim: error.claim },
-    );
-    return error;
-  };
+  const refuse = refuser(emit);
 
   // The pipeline, one await per step that can wait; the result is remembered only if the key
   // set did not change while it ran.

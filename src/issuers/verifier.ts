@@ -1,5 +1,4 @@
-import { VerificationError } from '../errors.js';
-import { eventEmitter, type EmitEvent } from '../events.js';
+import { eventEmitter, refuser } from '../events.js';
 import { createMemo } from '../memo.js';
 import type { VerifierOptions } from '../options.js';
 import type { Verifier } from '../verifier.js';
@@ -70,18 +69,5 @@ export function createSeveralIssuersVerifier(
       await Promise.all(entries.map((entry) => verifierOf(entry).clear()));
       verifiers.clear();
     },
-  };
-}
-
-/** Reports a refusal (event `token:rejected`) and returns it; anything else is a bug, rethrown. */
-function refuser(emit: EmitEvent) {
-  return (error: unknown): VerificationError => {
-    if (!(error instanceof VerificationError)) throw error;
-    emit(
-      error.claim === undefined
-        ? { type: 'token:rejected', code: error.code }
-        : { type: 'token:rejected', code: error.code, claim: error.claim },
-    );
-    return error;
   };
 }

@@ -19,6 +19,7 @@ import { DpopApi, proofClaims } from '../helpers/dpop-api.js';
 import { ScriptedServer } from '../helpers/scripted-server.js';
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
 import { codeAndClaim } from '../helpers/outcome.js';
+import { kyFetchOption } from '../helpers/buffered-fetch.js';
 
 let api: DpopApi;
 let foreign: DpopApi;
@@ -61,30 +62,16 @@ type Send = (url: string, init?: RequestInit) => Promise<Response>;
 type Options = Omit<VerifiedTokenOptions, 'verifier'> &
   Partial<Pick<VerifiedTokenOptions, 'verifier'>>;
 
-// happy-dom 21's Response.clone() loses network bodies (see verify-before-send.test.ts); ky
-// clones every response, and so does the 400 use_dpop_nonce check. Browsers and Node need no help.
-const kyFetch =
-  typeof window === 'undefined'
-    ? undefined
-    : async (input: RequestInfo | URL, init?: RequestInit) => {
-        const response = await fetch(input, init);
-        const { status, statusText, headers } = response;
-        return new Response(await response.arrayBuffer(), { status, statusText, headers });
-      };
-
 const clients: [string, (options: Options) => Send][] = [
   [
     'ky (tokenward/ky)',
     (options) => {
-      const client = withVerifiedToken(
-        ky.create({ throwHttpErrors: false, ...(kyFetch ? { fetch: kyFetch } : {}) }),
-        {
-          verifier: tokenVerifier(),
-          allowedOrigins: [api.url],
-          dpop,
-          ...options,
-        },
-      );
+      const client = withVerifiedToken(ky.create({ throwHttpErrors: false, ...kyFetchOption }), {
+        verifier: tokenVerifier(),
+        allowedOrigins: [api.url],
+        dpop,
+        ...options,
+      });
       return (url, init) => client(url, init as never);
     },
   ],
@@ -93,7 +80,7 @@ const clients: [string, (options: Options) => Send][] = [
     (options) => {
       const instance = ky1.create({
         throwHttpErrors: false,
-        ...(kyFetch ? { fetch: kyFetch } : {}),
+        ...kyFetchOption,
       });
       const client = withVerifiedToken(instance as unknown as KyInstance, {
         verifier: tokenVerifier(),
@@ -111,7 +98,7 @@ const clients: [string, (options: Options) => Send][] = [
         verifier: tokenVerifier(),
         allowedOrigins: [api.url],
         dpop,
-        ...(kyFetch ? { fetch: kyFetch } : {}),
+        ...kyFetchOption,
         ...options,
       });
       return (url, init) => send(url, init);
@@ -255,7 +242,7 @@ describe('DPoP and ky retries', () => {
         const client = withVerifiedToken(
           instance.create({
             retry: { limit: 1, delay: () => 0 },
-            ...(kyFetch ? { fetch: kyFetch } : {}),
+            ...kyFetchOption,
           }),
           { verifier: tokenVerifier(), getToken: () => bound, allowedOrigins: [flaky.url], dpop },
         );

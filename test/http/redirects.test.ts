@@ -4,6 +4,7 @@ import { createFetch, createVerifier, localJwks, type VerifiedToken } from '../.
 import { withVerifiedToken } from '../../src/ky.js';
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
 import { ScriptedServer } from '../helpers/scripted-server.js';
+import { kyFetchOption } from '../helpers/buffered-fetch.js';
 
 // A real server pair: the allowed API (127.0.0.1) redirects to a foreign origin (localhost,
 // another origin), which hands back a validly signed token for the attacker's own account.
@@ -23,18 +24,6 @@ afterEach(() => {
   foreign.reset();
 });
 
-// happy-dom 21's Response.clone() breaks on network bodies, and ky clones every response it hands
-// a hook (see verify-before-send.test.ts); buffer the body first, keeping the final URL.
-const kyFetch =
-  typeof window === 'undefined'
-    ? undefined
-    : async (input: RequestInfo | URL, init?: RequestInit) => {
-        const response = await fetch(input, init);
-        const { status, statusText, headers, url } = response;
-        const copy = new Response(await response.arrayBuffer(), { status, statusText, headers });
-        return Object.defineProperty(copy, 'url', { value: url });
-      };
-
 const verifier = () =>
   createVerifier({ keys: localJwks(key.publicJwk), issuer: ISSUER, audience: AUDIENCE });
 
@@ -42,9 +31,7 @@ const clients = {
   createFetch: (options: Parameters<typeof createFetch>[0]) => (url: string) =>
     createFetch(options)(url),
   'ky (tokenward/ky)': (options: Parameters<typeof createFetch>[0]) => (url: string) =>
-    withVerifiedToken(ky.create({ retry: 0, ...(kyFetch ? { fetch: kyFetch } : {}) }), options).get(
-      url,
-    ),
+    withVerifiedToken(ky.create({ retry: 0, ...kyFetchOption }), options).get(url),
 };
 
 describe.each(Object.entries(clients))('redirects through %s', (_, client) => {

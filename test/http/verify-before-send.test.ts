@@ -20,6 +20,7 @@ import {
   withPart,
   type TestKey,
 } from '../helpers/keys.js';
+import { kyFetchOption } from '../helpers/buffered-fetch.js';
 
 let api: ApiServer;
 let foreign: ApiServer;
@@ -44,26 +45,16 @@ type Options = Omit<VerifiedTokenOptions, 'verifier'> &
 const verifier = () =>
   createVerifier({ keys: localJwks(key.publicJwk), issuer: ISSUER, audience: AUDIENCE });
 
-// happy-dom 21's Response.clone() loses network bodies, and ky clones every response it hands to
-// an afterResponse hook; buffering the body first sidesteps that bug. Browsers and Node need no help.
-const kyFetch =
-  typeof window === 'undefined'
-    ? undefined
-    : async (input: RequestInfo | URL, init?: RequestInit) => {
-        const response = await fetch(input, init);
-        const { status, statusText, headers } = response;
-        return new Response(await response.arrayBuffer(), { status, statusText, headers });
-      };
-
 // The same behaviour, checked through both clients.
 const clients: [string, (options: Options) => Send][] = [
   [
     'ky (tokenward/ky)',
     (options) => {
-      const client = withVerifiedToken(
-        ky.create({ throwHttpErrors: false, ...(kyFetch ? { fetch: kyFetch } : {}) }),
-        { verifier: verifier(), allowedOrigins: [api.url], ...options },
-      );
+      const client = withVerifiedToken(ky.create({ throwHttpErrors: false, ...kyFetchOption }), {
+        verifier: verifier(),
+        allowedOrigins: [api.url],
+        ...options,
+      });
       return (url, init) => client(url, init as never);
     },
   ],
@@ -72,7 +63,7 @@ const clients: [string, (options: Options) => Send][] = [
     (options) => {
       const instance = ky1.create({
         throwHttpErrors: false,
-        ...(kyFetch ? { fetch: kyFetch } : {}),
+        ...kyFetchOption,
       });
       const client = withVerifiedToken(instance as unknown as KyInstance, {
         verifier: verifier(),

@@ -64,3 +64,22 @@ export function mayRefetch(
   const last = Math.max(lastAttempt, entry?.fetchedAt ?? Number.NEGATIVE_INFINITY);
   return now - last >= policy.cooldownMs;
 }
+
+/**
+ * Whether a set another tab stored, found after waiting for the cross-tab lock, spares this tab
+ * its fetch: for a cold or expired set, when it is fresh; for a refetch (unknown `kid`), when
+ * another tab fetched it after this tab's set and within the cooldown, which the tabs thus share.
+ */
+export function mayUseWritten(
+  stored: StoredKeySet,
+  held: StoredKeySet | undefined,
+  forced: boolean,
+  now: number,
+  policy: CachePolicy,
+): boolean {
+  if (!forced) return isFresh(stored, now);
+  const newer = stored.fetchedAt > (held?.fetchedAt ?? Number.NEGATIVE_INFINITY);
+  return (
+    newer && isFresh(stored, now) && !mayRefetch(stored, Number.NEGATIVE_INFINITY, now, policy)
+  );
+}

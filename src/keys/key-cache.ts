@@ -1,9 +1,9 @@
 import { VerificationError } from '../errors.js';
 import type { EmitEvent } from '../events.js';
 import { fetchFailed } from '../map-error.js';
+import type { CrossTab } from '../stores/cross-tab.js';
 import type { KeyStore, StoredKeySet } from '../stores/types.js';
-import { freshUntil, isFresh, isServableStale, mayRefetch } from './freshness.js';
-import { crossTab } from './cross-tab.js';
+import { freshUntil, isFresh, isServableStale, mayRefetch, mayUseWritten } from './freshness.js';
 import { screenKeySet } from './guard.js';
 import { LOADER, type KeySource, type RemoteKeys } from './source.js';
 import { readStoredKeySet } from './stored-entry.js';
@@ -34,6 +34,11 @@ export interface KeyCacheOptions {
 }
 
 type FetchReason = 'cold' | 'expired' | 'unknown-kid';
+
+// Where no tabs share the store (its `coordinate` is absent): this tab fetches alone, at once.
+const ALONE: CrossTab = {
+  turn: async () => ({ written: undefined, fetched: () => undefined, release: () => undefined }),
+};
 
 // Extra wait on another request's fetch beyond its own deadline before fetching alone.
 const SHARED_FETCH_GRACE_MS = 500;
@@ -87,15 +92,16 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
     emit({ type: 'keys:adopted', source: source.id });
     return (entry = next);
   };
-  const tabs = crossTab(options.store.shared === 'browser', {
-    sourceId: source.id,
-    timeoutMs: fetchPolicy.timeoutMs,
-    clock,
-    policy,
-    read: () => store.get(),
-    held: () => entry,
-    adopt,
-  });
+  const tabs =
+    options.store.coordinate?.({
+      sourceId: source.id,
+      timeoutMs: fetchPolicy.timeoutMs,
+      read: () => store.get(),
+      held: () => entry,
+      adopt,
+      validate: readStoredKeySet,
+      usable: (stored, held, forced) => mayUseWritten(stored, held, forced, clock(), policy),
+    }) ?? ALONE;
 
   const readStore = async (): Promise<void> => {
     entry ??= readStoredKeySet(await store.get());

@@ -1,5 +1,6 @@
 import { parseEntryText, retentionSeconds } from './entry-text.js';
 import type { KeyStore, StoredKeySet } from './types.js';
+import { crossTab } from './cross-tab.js';
 
 /** The part of the standard `CacheStorage` a {@link cacheApiStore} uses (`default`: Workers). */
 interface CacheStorageLike {
@@ -49,7 +50,7 @@ export function cacheApiStore(cacheName?: string, options: { maxStale?: number }
           }));
   const url = (key: string) => KEY_BASE + encodeURIComponent(key);
   return {
-    shared: 'browser',
+    coordinate: crossTab,
     async get(key) {
       const response = await (await open()).match(url(key));
       return response === undefined ? undefined : parseEntryText(await response.text());

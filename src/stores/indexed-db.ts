@@ -1,4 +1,5 @@
 import type { KeyStore, StoredKeySet } from './types.js';
+import { crossTab } from './cross-tab.js';
 
 const OBJECT_STORE = 'key-sets';
 
@@ -41,7 +42,7 @@ export function indexedDbStore(name = 'tokenward'): KeyStore {
     });
   };
   return {
-    shared: 'browser',
+    coordinate: crossTab,
     get: (key) => run('readonly', (s) => s.get(key)),
     set: (key, value: StoredKeySet) => run('readwrite', (s) => s.put(value, key)),
     delete: (key) => run('readwrite', (s) => s.delete(key)),

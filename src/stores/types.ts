@@ -1,4 +1,5 @@
 import type { PublicJwk } from '../jwk.js';
+import type { CrossTab, CrossTabOptions } from './cross-tab.js';
 
 /** What a key source learned besides keys (from an OpenID discovery document). */
 export interface SourceMeta {
@@ -32,11 +33,11 @@ export interface StoredKeySet {
  */
 export interface KeyStore {
   /**
-   * `'browser'` when every tab of the origin sees the same entries (`localStorage`,
-   * IndexedDB, the Cache API): fetches are then coordinated across tabs (Web Locks,
-   * BroadcastChannel) where the browser has those APIs.
+   * Present on stores every tab of the origin shares (`localStorage`, IndexedDB, the Cache API):
+   * fetches are then coordinated across tabs (Web Locks, BroadcastChannel) where the browser has
+   * those APIs. The store carries it, so an app on `memoryStore()` ships none of it.
    */
-  readonly shared?: 'browser';
+  readonly coordinate?: (options: CrossTabOptions) => CrossTab;
   get(key: string): unknown;
   set(key: string, value: StoredKeySet): unknown;
   delete(key: string): unknown;

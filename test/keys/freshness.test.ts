@@ -5,11 +5,14 @@ import {
   isFresh,
   isServableStale,
   mayRefetch,
+  mayUseWritten,
   type CachePolicy,
 } from '../../src/keys/freshness.js';
 import type { StoredKeySet } from '../../src/stores/types.js';
 
 const policy: CachePolicy = { cooldownMs: 30_000, maxAgeMs: 600_000, maxStaleMs: 86_400_000 };
+const stored = (fetchedAt: number, freshFor = 600_000): StoredKeySet =>
+  entry(fetchedAt, fetchedAt + freshFor);
 const entry = (fetchedAt: number, until: number): StoredKeySet => ({
   v: 1,
   keys: [],
@@ -63,5 +66,19 @@ describe('freshness of a stored set: pure functions of the entry and the time', 
     expect(mayRefetch(set, Number.NEGATIVE_INFINITY, 40_000, policy)).toBe(true);
     expect(mayRefetch(set, 35_000, 40_000, policy)).toBe(false);
     expect(mayRefetch(undefined, Number.NEGATIVE_INFINITY, 0, policy)).toBe(true);
+  });
+});
+
+describe('mayUseWritten: may a set another tab stored spare this tab its fetch?', () => {
+  it('for a cold or expired set: when the stored one is fresh', () => {
+    expect(mayUseWritten(stored(1000), undefined, false, 2000, policy)).toBe(true);
+    expect(mayUseWritten(stored(1000, 500), undefined, false, 2000, policy)).toBe(false);
+  });
+
+  it('for an unknown kid: only when another tab fetched after this one, within the cooldown', () => {
+    const held = stored(0);
+    expect(mayUseWritten(stored(100_000), held, true, 110_000, policy)).toBe(true);
+    expect(mayUseWritten(stored(100_000), held, true, 130_000, policy)).toBe(false); // cooldown over
+    expect(mayUseWritten(held, held, true, 10_000, policy)).toBe(false); // its own set
   });
 });

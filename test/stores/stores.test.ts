@@ -190,9 +190,9 @@ describe('memoryStore()', () => {
 
 describe('stores shared by browser tabs', () => {
   it('marks localStorage, and only it, as shared by the tabs', () => {
-    expect(webStorage(mapStorage()).shared).toBeUndefined();
+    expect(webStorage(mapStorage()).coordinate).toBeUndefined();
     if (typeof localStorage !== 'undefined') {
-      expect(webStorage(localStorage).shared).toBe('browser');
+      expect(typeof webStorage(localStorage).coordinate).toBe('function');
     }
   });
 

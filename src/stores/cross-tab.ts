@@ -1,6 +1,4 @@
-import type { StoredKeySet } from '../stores/types.js';
-import { isFresh, mayRefetch, type CachePolicy } from './freshness.js';
-import { readStoredKeySet } from './stored-entry.js';
+import type { StoredKeySet } from './types.js';
 
 /**
  * One tab's turn to fetch a source's keys, granted by {@link CrossTab.turn}. Exactly one of
@@ -27,14 +25,16 @@ export interface CrossTab {
 export interface CrossTabOptions {
   sourceId: string;
   timeoutMs: number;
-  clock: () => number;
-  policy: CachePolicy;
   /** Reads this source's entry from the shared store (bounded; a failure is undefined). */
   read(): Promise<unknown>;
   /** The set this tab holds now (perhaps adopted while waiting for the lock). */
   held(): StoredKeySet | undefined;
   /** Takes a newer, validated set that another tab fetched and announced. */
   adopt(entry: StoredKeySet): void;
+  /** Validates what the store or a notice holds (untrusted input), as a stored entry. */
+  validate(value: unknown): StoredKeySet | undefined;
+  /** Whether a set another tab stored spares this tab its fetch (the key cache's rule). */
+  usable(stored: StoredKeySet, held: StoredKeySet | undefined, forced: boolean): boolean;
 }
 
 const NOOP = (): void => undefined;
@@ -53,13 +53,14 @@ interface BrowserApis {
 }
 
 /**
- * Coordinates a source's fetches between the tabs that share `store` (`shared: 'browser'`):
+ * Coordinates a source's fetches between the tabs that share a store (the `coordinate` of
+ * `webStorage(localStorage)`, `indexedDbStore()` and `cacheApiStore()`, so an app on
+ * `memoryStore()` carries none of this):
  * a Web Lock per source makes N tabs opening at once fetch once, and a BroadcastChannel
  * notice makes the others adopt a refetched set without a request. Each API is used where
  * it exists; without both, each tab works alone.
  */
-export function crossTab(shared: boolean, options: CrossTabOptions): CrossTab {
-  if (!shared) return ALONE;
+export function crossTab(options: CrossTabOptions): CrossTab {
   const { locks, channel } = browserApis(`tokenward:${options.sourceId}`);
   if (locks === undefined && channel === undefined) return ALONE;
   if (channel !== undefined) channel.onmessage = (event) => onNotice(event.data, options);
@@ -71,10 +72,8 @@ export function crossTab(shared: boolean, options: CrossTabOptions): CrossTab {
       // Another tab may have fetched while this one waited: its set is in the store, or
       // already adopted from its notice.
       const found =
-        release === NOOP ? [] : [readStoredKeySet(await options.read()), options.held()];
-      const written = found.find(
-        (set) => set !== undefined && mayUseWritten(set, held, forced, options),
-      );
+        release === NOOP ? [] : [options.validate(await options.read()), options.held()];
+      const written = found.find((set) => set !== undefined && options.usable(set, held, forced));
       return {
         written,
         fetched: (entry, writing) =>
@@ -87,29 +86,10 @@ export function crossTab(shared: boolean, options: CrossTabOptions): CrossTab {
   };
 }
 
-/**
- * Whether a set found in the store, after waiting for the lock, spares this tab its fetch:
- * for a cold or expired set, when it is fresh; for a refetch (unknown `kid`), when another
- * tab fetched it after this tab's set and within the cooldown, which the tabs thus share.
- */
-export function mayUseWritten(
-  stored: StoredKeySet,
-  held: StoredKeySet | undefined,
-  forced: boolean,
-  { clock, policy }: Pick<CrossTabOptions, 'clock' | 'policy'>,
-): boolean {
-  const now = clock();
-  if (!forced) return isFresh(stored, now);
-  const newer = stored.fetchedAt > (held?.fetchedAt ?? Number.NEGATIVE_INFINITY);
-  return (
-    newer && isFresh(stored, now) && !mayRefetch(stored, Number.NEGATIVE_INFINITY, now, policy)
-  );
-}
-
 /** Adopts the set in a notice when it is valid and newer than the one held. */
 function onNotice(data: unknown, options: CrossTabOptions): void {
   if ((data as { type?: unknown } | null)?.type !== NOTICE) return;
-  const entry = readStoredKeySet((data as { entry?: unknown }).entry);
+  const entry = options.validate((data as { entry?: unknown }).entry);
   if (entry !== undefined && entry.fetchedAt > (options.held()?.fetchedAt ?? -1)) {
     options.adopt(entry);
   }

@@ -47,8 +47,13 @@ const ALONE: CrossTab = { turn: async () => ALONE_TURN };
 // may arrive before the stored value does.
 const NOTICE = 'tokenward:keys-changed';
 
+// How long a tab that waited for another tab's lock waits on for that tab's notice. The holder
+// posts its notice before it releases the lock, but the two reach this tab by different routes,
+// so the lock may come first; the notice follows within milliseconds.
+const NOTICE_GRACE_MS = 100;
+
 interface BrowserApis {
-  locks?: Pick<LockManager, 'request'>;
+  locks?: Pick<LockManager, 'request' | 'query'>;
   channel?: BroadcastChannel;
 }
 
@@ -63,17 +68,36 @@ interface BrowserApis {
 export function crossTab(options: CrossTabOptions): CrossTab {
   const { locks, channel } = browserApis(`tokenward:${options.sourceId}`);
   if (locks === undefined && channel === undefined) return ALONE;
-  if (channel !== undefined) channel.onmessage = (event) => onNotice(event.data, options);
+  let noticed: (() => void) | undefined;
+  if (channel !== undefined)
+    channel.onmessage = (event) => {
+      onNotice(event.data, options);
+      noticed?.();
+    };
   const lockName = `tokenward:${options.sourceId}`;
+  const usableNow = async (held: StoredKeySet | undefined, forced: boolean) =>
+    [options.validate(await options.read()), options.held()].find(
+      (set) => set !== undefined && options.usable(set, held, forced),
+    );
   return {
     async turn(held, forced) {
+      const contended = locks !== undefined && (await isHeld(locks, lockName));
       // No lock (no Web Locks, or waited `timeout` in vain): this tab fetches alone.
       const release = (locks && (await acquire(locks, lockName, options.timeoutMs))) ?? NOOP;
       // Another tab may have fetched while this one waited: its set is in the store, or
-      // already adopted from its notice.
-      const found =
-        release === NOOP ? [] : [options.validate(await options.read()), options.held()];
-      const written = found.find((set) => set !== undefined && options.usable(set, held, forced));
+      // already adopted from its notice, or its notice is still on the way.
+      let written = release === NOOP ? undefined : await usableNow(held, forced);
+      if (written === undefined && contended && release !== NOOP && channel !== undefined) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, NOTICE_GRACE_MS);
+          noticed = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        noticed = undefined;
+        written = await usableNow(held, forced);
+      }
       return {
         written,
         fetched: (entry, writing) =>
@@ -92,6 +116,16 @@ function onNotice(data: unknown, options: CrossTabOptions): void {
   const entry = options.validate((data as { entry?: unknown }).entry);
   if (entry !== undefined && entry.fetchedAt > (options.held()?.fetchedAt ?? -1)) {
     options.adopt(entry);
+  }
+}
+
+/** Whether another tab holds the lock now (then this tab will wait for its result). */
+async function isHeld(locks: Pick<LockManager, 'query'>, name: string): Promise<boolean> {
+  try {
+    const { held = [] } = await locks.query();
+    return held.some((lock) => lock.name === name);
+  } catch {
+    return false;
   }
 }
 
@@ -132,7 +166,11 @@ function browserApis(channelName: string): BrowserApis {
   // Only pages and their workers have tabs. Deno has localStorage, Web Locks and a
   // BroadcastChannel too, but a listening channel there keeps the process alive (no unref).
   if (scope.document === undefined && scope.WorkerGlobalScope === undefined) return apis;
-  if (typeof scope.navigator?.locks?.request === 'function') apis.locks = scope.navigator.locks;
+  if (
+    typeof scope.navigator?.locks?.request === 'function' &&
+    typeof scope.navigator.locks.query === 'function'
+  )
+    apis.locks = scope.navigator.locks;
   if (typeof scope.BroadcastChannel === 'function') {
     apis.channel = new scope.BroadcastChannel(channelName);
     // Node and Deno have BroadcastChannel too: a listening channel must not keep them alive.

@@ -32,6 +32,7 @@ export {
   createIdTokenVerifier,
   type IdTokenVerifier,
   type IdTokenVerifierOptions,
+  type OpenIdProviderOptions,
   type IdTokenChecks,
 } from './id-token/verifier.js';
 export {

@@ -11,11 +11,15 @@ import { providerSigningAlgs } from './signing-algs.js';
 import { constantTimeEqual, tokenHash } from './token-hash.js';
 
 /** Options of {@link createIdTokenVerifier}. */
-export interface IdTokenVerifierOptions {
-  /** The OpenID provider's issuer identifier; `iss` must equal it exactly. */
-  issuer: string;
+export interface IdTokenVerifierOptions extends OpenIdProviderOptions {
   /** This app's client id: `aud` must contain it, and `azp`, when present, must equal it. */
   clientId: string;
+}
+
+/** What verifiers of an OpenID provider's own tokens share: ID tokens, logout tokens. */
+export interface OpenIdProviderOptions {
+  /** The OpenID provider's issuer identifier; `iss` must equal it exactly. */
+  issuer: string;
   /** @default discovery(issuer) */
   keys?: KeySource;
   /** Narrowed to the provider's `id_token_signing_alg_values_supported`. @default ['RS256'] */

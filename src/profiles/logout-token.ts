@@ -1,13 +1,10 @@
 import { base64url } from 'jose';
 import { typMatches } from '../claims.js';
 import { toSeconds, type Duration } from '../duration.js';
-import type { VerifierEvent } from '../events.js';
 import { providerSigningAlgs } from '../id-token/signing-algs.js';
+import type { OpenIdProviderOptions } from '../id-token/verifier.js';
 import { discovery } from '../keys/discovery.js';
-import type { KeySource } from '../keys/source.js';
-import type { Algorithm } from '../keys/algorithms.js';
 import { memoryReplayStore, type ReplayStore } from '../stores/memory-replay.js';
-import type { KeyStore } from '../stores/types.js';
 import type { TokenHeader } from '../token/header.js';
 import type { TokenPayload } from '../token/compact.js';
 import { createCoreVerifier } from '../verifier.js';
@@ -32,28 +29,13 @@ const OPTIONS = new Set([
 ]);
 
 /** Options of {@link createLogoutTokenVerifier}. */
-export interface LogoutTokenVerifierOptions {
-  /** The OpenID provider's issuer identifier; `iss` must equal it exactly. */
-  issuer: string;
+export interface LogoutTokenVerifierOptions extends OpenIdProviderOptions {
   /** This app's client id: `aud` must contain it. */
   clientId: string;
-  /** @default discovery(issuer) */
-  keys?: KeySource;
   /** Where seen `jti`s are kept; share one (KV, Redis) across instances. @default memoryReplayStore() */
   replay?: ReplayStore;
   /** The oldest `iat` accepted. @default 120 (seconds) */
   maxAge?: Duration;
-  /** Narrowed to the provider's `id_token_signing_alg_values_supported`. @default ['RS256'] */
-  algorithms?: Algorithm[];
-  /** @default 0 (seconds) */
-  leeway?: Duration;
-  /** @default Date.now */
-  clock?: () => number;
-  /** @default memoryStore() */
-  cache?: KeyStore;
-  /** A duration or 'auto' (see `createVerifier`). @default 0 */
-  clockSkew?: Duration | 'auto';
-  onEvent?: (event: VerifierEvent) => void;
 }
 
 /** A logout request that passed every check: log out `sid`, or every session of `sub`. */

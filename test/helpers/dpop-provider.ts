@@ -1,9 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
-import { vi } from 'vitest';
+import { startProvider } from './oidc-provider.js';
 
 export const CLIENT_ID = 'tokenward-dpop-spa';
 export const REDIRECT_URI = 'http://127.0.0.1/callback';
@@ -24,13 +20,7 @@ export async function startDpopProvider(
   audience: string,
   corsOrigin?: string,
 ): Promise<DpopProvider> {
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // The development set-up warns on purpose (in-memory storage, development login).
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  const provider = new Provider(issuer, {
+  const op = await startProvider({
     clients: [
       {
         client_id: CLIENT_ID,
@@ -42,10 +32,7 @@ export async function startDpopProvider(
       },
     ],
     clientBasedCORS: (_ctx: unknown, origin: string) => origin === corsOrigin,
-    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'op-1', alg: 'RS256', use: 'sig' }] },
-    cookies: { keys: [randomBytes(16).toString('hex')] },
     features: {
-      devInteractions: { enabled: true },
       dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
       resourceIndicators: {
         enabled: true,
@@ -59,32 +46,8 @@ export async function startDpopProvider(
         }),
       },
     },
-    ttl: {
-      Interaction: 600,
-      Session: 3600,
-      Grant: 3600,
-      AccessToken: 600,
-      IdToken: 600,
-      AuthorizationCode: 60,
-    },
-    findAccount: (_ctx: unknown, accountId: string) => ({
-      accountId,
-      claims: () => ({ sub: accountId }),
-    }),
   });
-  server.on('request', provider.callback());
-  warn.mockRestore();
-  for (const [message] of warn.mock.calls)
-    if (!/^oidc-provider WARNING: a quick start development-only/.test(String(message)))
-      console.warn(message);
-  return {
-    issuer,
-    authorize: () => authorize(issuer),
-    stop() {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { issuer: op.issuer, authorize: () => authorize(op.issuer), stop: op.stop };
 }
 
 /** Authorization code + PKCE through the development login, cookies kept by hand. */

@@ -1,9 +1,9 @@
 import { vi } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 /** How the provider answers: normally, not at all (a hung server), or 503 (an outage). */
 export type ProviderMode = 'ok' | 'hang' | 'unavailable';
@@ -33,8 +33,7 @@ export async function startProvider(
 ): Promise<RunningProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = await listenOnLoopback(server);
   // A function sees the issuer first: receivers started for the clients need it.
   const config = typeof configure === 'function' ? await configure(issuer) : configure;
   // oidc-provider warns about the development set-up tests use on purpose (in-memory storage,
@@ -75,10 +74,7 @@ export async function startProvider(
     kid,
     requests: [],
     mode: 'ok',
-    stop: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: () => closeServer(server),
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     running.requests.push(new URL(req.url ?? '/', issuer).pathname);

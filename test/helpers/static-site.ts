@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -35,9 +35,8 @@ export async function serveStatic(
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
+    url: await listenOnLoopback(server),
+    close: () => closeServer(server),
   };
 }

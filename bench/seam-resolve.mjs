@@ -1,5 +1,5 @@
 // Scenario 1s, Node: how the node:crypto seam should hand back its synchronous answer
-// (src/signature/verify-node.ts keeps the Promise<boolean> interface of the WebCrypto seam).
+// (src/crypto/verify-node.ts keeps the Promise<boolean> interface of the WebCrypto seam).
 // The same RS256 checks with the same KeyObject, awaited one by one as the verifier awaits them.
 import { createPublicKey, verify } from 'node:crypto';
 import { FLOOR, splitForFloor } from './lib/contenders.mjs';

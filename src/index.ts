@@ -1,23 +1,28 @@
-export { createVerifier, type Verifier, type VerifiedToken } from './verifier.js';
-export type { Algorithm, VerifierOptions, VerifierOptionsBase } from './options.js';
-export type { SeveralIssuersOptions, IssuerEntry, TokenRules } from './issuers/options.js';
+export { createVerifier, type Verifier, type VerifiedToken } from './verify/verifier.js';
+export { createMultiIssuerVerifier } from './verifiers/issuers/verifier.js';
+export type { Algorithm, VerifierOptions, VerifierOptionsBase } from './verify/options.js';
+export type {
+  SeveralIssuersOptions,
+  IssuerEntry,
+  TokenRules,
+} from './verifiers/issuers/options.js';
 export {
   VerificationError,
   isVerificationError,
   type VerificationErrorCode,
   type VerificationErrorOptions,
-} from './errors.js';
-export { decode, type DecodedToken } from './decode.js';
+} from './lib/errors.js';
+export { decode, type DecodedToken } from './token/decode.js';
 export type { TokenHeader } from './token/header.js';
 export type { TokenPayload } from './token/compact.js';
-export type { Duration } from './duration.js';
-export type { VerifierEvent } from './events.js';
+export type { Duration } from './lib/duration.js';
+export type { VerifierEvent } from './lib/events.js';
 export { jwks } from './keys/jwks.js';
 export { discovery } from './keys/discovery.js';
 export { pem, type PemOptions } from './keys/pem.js';
 export { localJwks } from './keys/local.js';
 export type { DiscoveryKeySource, KeySource, RemoteSourceOptions } from './keys/source.js';
-export type { PublicJwk } from './jwk.js';
+export type { PublicJwk } from './lib/jwk.js';
 export { memoryStore } from './stores/memory.js';
 export { webStorage, type WebStorageLike } from './stores/web-storage.js';
 export { kvStore, type KvLike } from './stores/kv.js';
@@ -34,21 +39,21 @@ export {
   type IdTokenVerifierOptions,
   type OpenIdProviderOptions,
   type IdTokenChecks,
-} from './id-token/verifier.js';
+} from './verifiers/id-token/verifier.js';
 export {
   createAccessTokenVerifier,
   type AccessTokenVerifier,
   type AccessTokenVerifierOptions,
   type AccessTokenChecks,
-} from './profiles/access-token.js';
+} from './verifiers/access-token.js';
 export {
   createLogoutTokenVerifier,
   BACKCHANNEL_LOGOUT_EVENT,
   type LogoutTokenVerifier,
   type LogoutTokenVerifierOptions,
   type VerifiedLogout,
-} from './profiles/logout-token.js';
-export { handleLogoutRequest } from './profiles/logout-request.js';
+} from './verifiers/logout-token.js';
+export { handleLogoutRequest } from './verifiers/logout-request.js';
 export {
   memoryReplayStore,
   type ReplayStore,

@@ -1,4 +1,4 @@
-import { VerificationError } from '../errors.js';
+import { VerificationError } from '../lib/errors.js';
 
 /** ERR_DPOP_INVALID naming the proof member (or request part) at fault. */
 export function dpopInvalid(claim: string | undefined, message: string, cause?: unknown) {

@@ -1,4 +1,4 @@
-import { constantTimeEqual } from '../id-token/token-hash.js';
+import { constantTimeEqual } from '../verifiers/id-token/token-hash.js';
 import { randomId } from './hash.js';
 
 /** Where the server's DPoP nonces come from (RFC 9449 §8). */

@@ -1,9 +1,9 @@
 import { calculateJwkThumbprint } from 'jose';
-import { isVerificationError } from '../errors.js';
-import type { PublicJwk } from '../jwk.js';
-import { ALGORITHMS } from '../keys/algorithms.js';
+import { isVerificationError } from '../lib/errors.js';
+import type { PublicJwk } from '../lib/jwk.js';
+import { ALGORITHMS } from '../crypto/algorithms.js';
 import { assertPublic, unsafeBecause } from '../keys/guard.js';
-import { prepareKey, type PreparedKey } from '../keys/prepared-key.js';
+import { prepareKey, type PreparedKey } from '../crypto/prepared-key.js';
 import { dpopInvalid } from './errors.js';
 
 /** The proof's own key, checked and imported, with its RFC 7638 thumbprint. */

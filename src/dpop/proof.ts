@@ -1,5 +1,5 @@
-import { isVerificationError } from '../errors.js';
-import { verifySignature } from '../signature/verify.js';
+import { isVerificationError } from '../lib/errors.js';
+import { verifySignature } from '../crypto/verify.js';
 import { decodeToken, parsePayload, type TokenPayload } from '../token/compact.js';
 import type { TokenHeader } from '../token/header.js';
 import { dpopInvalid } from './errors.js';

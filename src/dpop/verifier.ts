@@ -1,11 +1,11 @@
-import { issuerTimeOf } from '../clock.js';
-import { toSeconds, type Duration } from '../duration.js';
-import { VerificationError, isVerificationError } from '../errors.js';
-import { constantTimeEqual } from '../id-token/token-hash.js';
-import { ALGORITHMS } from '../keys/algorithms.js';
-import type { Algorithm } from '../options.js';
+import { issuerTimeOf } from '../verify/clock.js';
+import { toSeconds, type Duration } from '../lib/duration.js';
+import { VerificationError, isVerificationError } from '../lib/errors.js';
+import { constantTimeEqual } from '../verifiers/id-token/token-hash.js';
+import { ALGORITHMS } from '../crypto/algorithms.js';
+import type { Algorithm } from '../verify/options.js';
 import type { TokenPayload } from '../token/compact.js';
-import type { Verifier, VerifiedToken } from '../verifier.js';
+import type { Verifier, VerifiedToken } from '../verify/verifier.js';
 import { dpopInvalid } from './errors.js';
 import { accessTokenHash } from './hash.js';
 import { htuOf } from './htu.js';

@@ -1,7 +1,7 @@
-import { issuerTimeOf } from '../clock.js';
+import { issuerTimeOf } from '../verify/clock.js';
 import type { Dpop } from '../dpop/client.js';
-import { isVerificationError } from '../errors.js';
-import type { Verifier, VerifiedToken } from '../verifier.js';
+import { isVerificationError } from '../lib/errors.js';
+import type { Verifier, VerifiedToken } from '../verify/verifier.js';
 import { checkBoundTo, saysUseDpopNonce } from './dpop.js';
 
 type MaybePromise<T> = T | Promise<T>;

@@ -1,4 +1,4 @@
-import { VerificationError } from '../errors.js';
+import { VerificationError } from '../lib/errors.js';
 import type { TokenPayload } from '../token/compact.js';
 
 /**

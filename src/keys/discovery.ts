@@ -1,5 +1,5 @@
-import { VerificationError } from '../errors.js';
-import { fetchFailed } from '../map-error.js';
+import { VerificationError } from '../lib/errors.js';
+import { fetchFailed } from '../lib/map-error.js';
 import { JWKS_ACCEPT, parseJsonDocument } from './jwks.js';
 import {
   LOADER,

@@ -1,6 +1,6 @@
-import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../errors.js';
-import type { PublicJwk } from '../jwk.js';
-import { decodeStrict } from '../base64url.js';
+import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../lib/errors.js';
+import type { PublicJwk } from '../lib/jwk.js';
+import { decodeStrict } from '../lib/base64url.js';
 import { rsaKeyProblem } from './rsa-safety.js';
 
 export type { PublicJwk };

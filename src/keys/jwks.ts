@@ -1,4 +1,4 @@
-import { fetchFailed } from '../map-error.js';
+import { fetchFailed } from '../lib/map-error.js';
 import {
   LOADER,
   remotePolicy,
@@ -7,7 +7,7 @@ import {
   type RemoteKeys,
   type RemoteSourceOptions,
 } from './source.js';
-import type { KeyResponse } from './transport.js';
+import type { KeyResponse } from './policy.js';
 
 /** Media types a JWK Set is served as (RFC 7517 §8.5; plain JSON in practice). */
 export const JWKS_ACCEPT = 'application/jwk-set+json, application/json;q=0.9';

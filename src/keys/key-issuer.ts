@@ -1,6 +1,6 @@
-import { VerificationError } from '../errors.js';
-import { isTenantId, issuerTemplate, TENANT_PLACEHOLDER } from '../issuer-template.js';
-import type { PublicJwk } from '../jwk.js';
+import { VerificationError } from '../lib/errors.js';
+import { isTenantId, issuerTemplate, TENANT_PLACEHOLDER } from '../lib/issuer-template.js';
+import type { PublicJwk } from '../lib/jwk.js';
 import type { TokenPayload } from '../token/compact.js';
 
 /**

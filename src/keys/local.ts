@@ -1,4 +1,4 @@
-import { VerificationError } from '../errors.js';
+import { VerificationError } from '../lib/errors.js';
 import { screenKeySet } from './guard.js';
 import { LOADER, type KeySource } from './source.js';
 

@@ -1,6 +1,6 @@
 import { exportJWK, importSPKI, importX509 } from 'jose';
-import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../errors.js';
-import { fetchFailed } from '../map-error.js';
+import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../lib/errors.js';
+import { fetchFailed } from '../lib/map-error.js';
 import { unsafeBecause } from './guard.js';
 import { SUPPORTED_ALGORITHMS } from './select.js';
 import {

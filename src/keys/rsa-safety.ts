@@ -1,4 +1,4 @@
-import { decodeStrict } from '../base64url.js';
+import { decodeStrict } from '../lib/base64url.js';
 import { hasRocaFingerprint } from './roca.js';
 
 /**

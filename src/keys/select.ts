@@ -1,9 +1,9 @@
-import type { PublicJwk } from '../jwk.js';
+import type { PublicJwk } from '../lib/jwk.js';
 import type { TokenHeader } from '../token/header.js';
-import { ALGORITHMS } from './algorithms.js';
+import { ALGORITHMS } from '../crypto/algorithms.js';
 import type { ScreenedKeys } from './guard.js';
 
-export { SUPPORTED_ALGORITHMS } from './algorithms.js';
+export { SUPPORTED_ALGORITHMS } from '../crypto/algorithms.js';
 
 /** Whether `jwk` can verify a signature made with `alg`. */
 export function keyFitsAlg(jwk: PublicJwk, alg: string): boolean {

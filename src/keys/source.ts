@@ -1,7 +1,6 @@
-import { toSeconds, type Duration } from '../duration.js';
+import { toSeconds, type Duration } from '../lib/duration.js';
 import type { SourceMeta } from '../stores/types.js';
-import type { CachePolicy } from './freshness.js';
-import type { FetchLike, FetchPolicy, KeyResponse } from './transport.js';
+import type { CachePolicy, FetchLike, FetchPolicy, KeyResponse } from './policy.js';
 
 /**
  * A ky instance, as far as key fetching needs one: callable with a URL and options. Typed here

@@ -1,5 +1,5 @@
-import { malformed } from '../errors.js';
-import { decodeBase64url } from '../base64url.js';
+import { malformed } from '../lib/errors.js';
+import { decodeBase64url } from '../lib/base64url.js';
 import { assertHeader, type TokenHeader } from './header.js';
 
 /** Tokens longer than this are refused before any parsing (16 KiB). */

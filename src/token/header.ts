@@ -1,4 +1,4 @@
-import { malformed } from '../errors.js';
+import { malformed } from '../lib/errors.js';
 
 /** A JOSE header as tokenward reads it. Only `alg` is guaranteed. */
 export interface TokenHeader {

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SIGNATURE_ALGORITHMS, type SignatureCase } from '../runtimes/fixtures.js';
 import { makeKey, sign, withPart } from '../helpers/keys.js';
-import type { Algorithm } from '../../src/keys/algorithms.js';
+import type { Algorithm } from '../../src/crypto/algorithms.js';
 
 // The two builds side by side in one Node process: dist/index.js (WebCrypto, what browsers,
 // Workers and a bundle without `node` get) and dist/node/index.js (node:crypto, the `node` and

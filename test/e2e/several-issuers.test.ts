@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createVerifier,
+  createMultiIssuerVerifier,
   jwks,
   discovery,
   memoryStore,
@@ -88,7 +88,7 @@ const tenantToken = (tid: string, header: Record<string, unknown> = {}) =>
   sign(tenantKey, { iss: `${tenants.url}/${tid}/v2.0`, tid, aud: API }, header);
 
 function gateway(options: Partial<SeveralIssuersOptions> = {}) {
-  return createVerifier({
+  return createMultiIssuerVerifier({
     issuers: [
       { issuer: one.issuer, keys: discovery(one.issuer, { timeout: 2, retry: 0 }) },
       { issuer: two.issuer }, // keys: discovery(issuer)

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, localJwks } from '../../src/index.js';
 import { keyServesIssuer } from '../../src/keys/key-issuer.js';
-import type { PublicJwk } from '../../src/jwk.js';
+import type { PublicJwk } from '../../src/lib/jwk.js';
 import { AUDIENCE, makeKey, sign, type TestKey } from '../helpers/keys.js';
 import { codeOf } from '../helpers/outcome.js';
 

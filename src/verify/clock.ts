@@ -1,0 +1,56 @@
+import type { EmitEvent } from '../lib/events.js';
+
+/** The issuer's time as this verifier sees it: the local `clock` plus a known or estimated skew. */
+export interface IssuerClock {
+  /** Issuer time in milliseconds since the epoch. */
+  now(): number;
+  /** Learns from a key-server answer (`Date` header, local send and receive times); only with 'auto'. */
+  observe: ((date: string, sentAt: number, receivedAt: number) => void) | undefined;
+}
+
+// Beyond this, a new estimate is worth telling the app about (users' clocks are often minutes off).
+const REPORT_SKEW_MS = 30_000;
+
+/**
+ * A fixed skew in seconds, or 'auto': the offset between the key server's `Date` and the local
+ * clock at the middle of the round trip. `Date` counts whole seconds (RFC 9110 §5.6.7), so the
+ * server time is taken as the middle of its second. Until an answer is seen the offset is 0.
+ * The time is never taken from a token.
+ */
+export function issuerClock(
+  clock: () => number,
+  skew: number | 'auto',
+  emit: EmitEvent,
+): IssuerClock {
+  if (skew !== 'auto') {
+    const offset = skew * 1000;
+    return { now: () => clock() + offset, observe: undefined };
+  }
+  let offset = 0;
+  return {
+    now: () => clock() + offset,
+    observe(date, sentAt, receivedAt) {
+      const server = Date.parse(date);
+      if (Number.isNaN(server)) return;
+      offset = server + 500 - (sentAt + receivedAt) / 2;
+      if (Math.abs(offset) > REPORT_SKEW_MS)
+        emit({ type: 'clock:skew', seconds: Math.round(offset / 1000) });
+    },
+  };
+}
+
+// The issuer time of each verifier `createVerifier` made, kept beside it rather than on it, so
+// the public Verifier shape stays `{ verify, hydrate, clear }`: DPoP proofs (RFC 9449 §4.2 `iat`)
+// are dated by the clock that checks the tokens, `clockSkew: 'auto'` included.
+const issuerTimes = new WeakMap<object, () => number>();
+
+/** @internal Records the issuer time of a verifier object. */
+export function rememberIssuerTime<T extends object>(verifier: T, now: () => number): T {
+  issuerTimes.set(verifier, now);
+  return verifier;
+}
+
+/** @internal The issuer time (ms) of a verifier made by `createVerifier`, if it is one. */
+export function issuerTimeOf(verifier: unknown): (() => number) | undefined {
+  return typeof verifier === 'object' && verifier !== null ? issuerTimes.get(verifier) : undefined;
+}

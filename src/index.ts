@@ -33,6 +33,7 @@ export { denoKvStore, type DenoKvLike } from './stores/deno-kv.js';
 export type { KeyStore, StoredKeySet, SourceMeta } from './stores/types.js';
 export { createFetch, type VerifiedFetchOptions } from './http/fetch.js';
 export type { VerifiedTokenOptions, TokenResult } from './http/attach.js';
+export type { ResourceEntry, TokenContext } from './http/resources.js';
 export {
   createIdTokenVerifier,
   type IdTokenVerifier,

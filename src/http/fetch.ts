@@ -33,8 +33,9 @@ export function createFetch(options: VerifiedFetchOptions): typeof fetch {
 
   return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
-    if (!attacher.allows(request.url)) return inner(request);
-    const sent = await attacher.tokenToSend();
+    const target = attacher.target(request.url);
+    if (target === undefined) return inner(request);
+    const sent = await attacher.tokenToSend(target);
     // Kept unsent so a retry (a 401, or a nonce the server asks for) can resend the body.
     const spare =
       withDpop || (attacher.canRefresh && sent !== undefined) ? request.clone() : undefined;
@@ -45,7 +46,7 @@ export function createFetch(options: VerifiedFetchOptions): typeof fetch {
       await attacher.wantsNonce(response, request.url);
     }
     if (spare !== undefined && sent !== undefined && saysInvalidToken(response)) {
-      const fresh = await attacher.refreshed();
+      const fresh = await attacher.refreshed(target);
       if (fresh !== undefined) {
         await response.body?.cancel();
         response = await inner(await attacher.authorize(spare, fresh));

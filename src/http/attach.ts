@@ -3,6 +3,8 @@ import type { Dpop } from '../dpop/client.js';
 import { isVerificationError } from '../lib/errors.js';
 import type { Verifier, VerifiedToken } from '../verify/verifier.js';
 import { checkBoundTo, saysUseDpopNonce } from './dpop.js';
+import { createDiscovery } from './discover.js';
+import type { FetchLike } from '../keys/policy.js';
 import {
   checkFits,
   contextOf,
@@ -92,14 +94,25 @@ export interface Attacher {
    * validly signed token (the attacker's own account) can never be swapped in.
    */
   checkResponse(response: Response, requestUrl: string): Promise<void>;
+  /**
+   * With `discover`: the target a 401 to a request of no known resource names through its
+   * RFC 9728 metadata, or undefined; rejects with ERR_RESOURCE_MISMATCH for a bad document.
+   */
+  learn(response: Response, to: Target): Promise<Target | undefined>;
   readonly canRefresh: boolean;
+  /** Whether `learn` may find anything (`discover: true`). */
+  readonly discovers: boolean;
 }
 
 const absent = (token: TokenResult): token is null | undefined | '' =>
   token === undefined || token === null || token === '';
 
 /** Checks the options (TypeError at creation) and builds the shared logic. */
-export function createAttacher(options: VerifiedTokenOptions, caller: string): Attacher {
+export function createAttacher(
+  options: VerifiedTokenOptions,
+  caller: string,
+  fetch?: FetchLike,
+): Attacher {
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`${caller} needs an options object`);
   const { verifier, getToken, refresh, responseToken, onToken, dpop } = options;
@@ -120,9 +133,12 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
     throw new TypeError(`${caller}: "dpop" must come from createDpop()`);
   const resources = readResources(options.resources, caller);
   const origins = allowedOriginsOf(options.allowedOrigins, caller, resources.length > 0);
+  if (options.discover !== undefined && typeof options.discover !== 'boolean')
+    throw new TypeError(`${caller}: "discover" must be true or false`);
+  const discovery = options.discover === true ? createDiscovery(fetch) : undefined;
   const refreshing = new Map<string, Promise<Sendable | undefined>>();
   const target = (url: string): Target | undefined =>
-    targetOf(url, resources, (origin) => origins.has(origin));
+    targetOf(url, resources, (origin) => origins.has(origin), discovery?.fresh());
   const allows = (url: string): boolean => target(url) !== undefined;
 
   // With DPoP, a token bound to another key fails like any other bad token (RFC 9449 §6); a
@@ -168,9 +184,12 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
 
   return {
     canRefresh: refresh !== undefined,
+    discovers: discovery !== undefined,
     allows,
     target,
     async tokenToSend(to) {
+      // RFC 9728: an origin to discover gets no token until its resource is known.
+      if (discovery !== undefined && to.entry === undefined) return undefined;
       const token = await getToken(contextOf(to.url, to.entry));
       if (absent(token)) return refreshed(to);
       try {
@@ -183,6 +202,11 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
       }
     },
     refreshed,
+    async learn(response, to) {
+      if (discovery === undefined || to.entry !== undefined) return undefined;
+      const entry = await discovery.learn(response, to.url);
+      return entry === undefined ? undefined : { url: to.url, entry };
+    },
     async authorize(request, sent) {
       if (dpop === undefined || (sent !== undefined && !sent.bound))
         return withAuthorization(request, sent?.token);

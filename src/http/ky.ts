@@ -1,5 +1,6 @@
 import defaultKy, { type Hooks, type KyInstance } from 'ky';
 import { createAttacher, saysInvalidToken, sentWith, type VerifiedTokenOptions } from './attach.js';
+import { secondTry } from './second-try.js';
 
 /**
  * The verify-before-send behaviour as ky hooks, for `ky.create({ hooks })`. Works with ky 2
@@ -47,6 +48,10 @@ export function verifiedTokenHooks(
           if (fresh !== undefined)
             return ky.retry({ request: await attacher.authorize(request, fresh), delay: 0 });
         }
+        const next =
+          retryCount === 0 ? await secondTry(attacher, response, target, sent) : undefined;
+        if (next !== undefined)
+          return ky.retry({ request: await attacher.authorize(request, next), delay: 0 });
         await attacher.checkResponse(response, request.url);
         return undefined;
       },

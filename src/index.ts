@@ -75,3 +75,10 @@ export {
   type DpopVerifiedToken,
 } from './dpop/verifier.js';
 export type { DpopRequest } from './dpop/request.js';
+export {
+  protectResource,
+  type ProtectResourceOptions,
+  type ProtectedResource,
+  type ProtectChecks,
+  type ProtectResult,
+} from './resource/protect.js';

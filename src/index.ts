@@ -82,3 +82,5 @@ export {
   type ProtectChecks,
   type ProtectResult,
 } from './resource/protect.js';
+export { redisReplayStore, type RedisSetLike } from './stores/redis-replay.js';
+export { denoKvReplayStore, type DenoKvAtomicLike } from './stores/deno-kv-replay.js';

@@ -55,7 +55,8 @@ describe.runIf(redisAvailable() && typeof window === 'undefined')(
         ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
         /Ready to accept connections/,
       );
-      nodeRedis = await createClient({ url: `redis://127.0.0.1:${port}` }).connect();
+      nodeRedis = createClient({ url: `redis://127.0.0.1:${port}` });
+    await nodeRedis.connect();
       ioredis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 });
     }, 30_000);
     afterAll(async () => {

@@ -56,7 +56,7 @@ describe.runIf(redisAvailable() && typeof window === 'undefined')(
         /Ready to accept connections/,
       );
       nodeRedis = createClient({ url: `redis://127.0.0.1:${port}` });
-    await nodeRedis.connect();
+      await nodeRedis.connect();
       ioredis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 });
     }, 30_000);
     afterAll(async () => {

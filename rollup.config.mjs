@@ -29,7 +29,7 @@ const ctsTwins = {
 // files swapped for their Node twins: the signature seam (node:crypto) and base64url decoding
 // (Buffer's native codec). Nothing else differs.
 const NODE_TWINS = new Map([
-  [resolve('src/crypto/verify.ts'), resolve('src/crypto/verify-node.ts')],
+  [resolve('src/crypto/default.ts'), resolve('src/crypto/default-node.ts')],
   [resolve('src/lib/base64url.ts'), resolve('src/lib/base64url-node.ts')],
 ]);
 const nodeSeam = () => {
@@ -79,7 +79,7 @@ export default [
   // main entry's VerificationError there too.
   {
     input: entries,
-    external: ['jose', 'ky', 'node:crypto'],
+    external: ['jose', 'ky', 'node:crypto', 'node:buffer'],
     plugins: [nodeSeam(), nodeTs()],
     output: {
       dir: 'dist/node',
@@ -90,7 +90,7 @@ export default [
   },
   {
     input: entries,
-    external: ['node:crypto'],
+    external: ['node:crypto', 'node:buffer'],
     plugins: [nodeSeam(), browserResolve(), nodeTs()],
     output: {
       dir: 'dist/node',

@@ -16,6 +16,8 @@ export interface Vector {
 /** A key with its tests, or the reason tokenward's key guard refuses the key. */
 export interface VectorGroup {
   jwk: PublicJwk;
+  /** The same key as SPKI PEM. */
+  pem: string;
   refused: string | undefined;
   tests: Vector[];
 }
@@ -42,6 +44,7 @@ interface RawGroup {
   publicKeyJwk?: Record<string, unknown>;
   keyJwk?: Record<string, unknown>;
   publicKey?: { curve?: string; uncompressed?: string };
+  publicKeyPem: string;
   tests: (Omit<Vector, 'msg' | 'sig'> & { msg: string; sig: string })[];
 }
 
@@ -55,6 +58,7 @@ export function loadVectors(name: string): VectorGroup[] {
     const jwk = JSON.parse(JSON.stringify({ kty, n, e, crv, x, y })) as PublicJwk;
     return {
       jwk,
+      pem: group.publicKeyPem,
       refused: unsafeBecause(jwk as unknown as Record<string, unknown>),
       tests: group.tests.map((test) => ({ ...test, msg: hex(test.msg), sig: hex(test.sig) })),
     };

@@ -1,9 +1,9 @@
 /**
  * A key this provider cannot use: a TypeError, which the verifier turns into ERR_KEY_INVALID
- * (src/lib/map-error.ts) with this message after "The key cannot verify <alg> tokens: ".
+ * (src/lib/map-error.ts) with `reason` after "The key cannot verify <alg> tokens: ".
  */
 export function unusableKey(reason: string): TypeError {
-  return new TypeError(`portableCrypto: ${reason}`);
+  return new TypeError(reason);
 }
 
 /**

@@ -1,18 +1,13 @@
-import type { DigestName, SignatureProvider } from '../crypto/provider.js';
+import { ALGORITHMS } from '../crypto/algorithms.js';
+import type { SignatureProvider } from '../crypto/provider.js';
 import type { PublicJwk } from '../lib/jwk.js';
 import { notSupported } from './errors.js';
-import { hashOf, type Hash } from './hash.js';
+import { hashOf } from './hash.js';
 import { verifyPkcs1 } from './pkcs1.js';
 import { verifyPss } from './pss.js';
-import { rsaPublicKey, type RsaPublicKey } from './rsa-key.js';
+import { rsaPublicKey } from './rsa-key.js';
 
 type Check = (data: Uint8Array, signature: Uint8Array) => boolean;
-type RsaScheme = (
-  key: RsaPublicKey,
-  hash: Hash,
-  data: Uint8Array,
-  signature: Uint8Array,
-) => boolean;
 
 /** A key `portableCrypto` imported: the algorithm it was imported for, and its check. */
 export interface PortableKey {
@@ -20,39 +15,23 @@ export interface PortableKey {
   readonly check: Check;
 }
 
-// RFC 7518 §3.3-3.5 and RFC 8037 §3.1. Maps: `alg` comes from a token.
-const RSA = new Map<string, [RsaScheme, DigestName]>([
-  ['RS256', [verifyPkcs1, 'SHA-256']],
-  ['RS384', [verifyPkcs1, 'SHA-384']],
-  ['RS512', [verifyPkcs1, 'SHA-512']],
-  ['PS256', [verifyPss, 'SHA-256']],
-  ['PS384', [verifyPss, 'SHA-384']],
-  ['PS512', [verifyPss, 'SHA-512']],
-]);
-const EC = new Map([
-  ['ES256', 'P-256'],
-  ['ES384', 'P-384'],
-  ['ES512', 'P-521'],
-]);
-const EDDSA = new Set(['EdDSA', 'Ed25519']);
-
+// The one table of JWS algorithms (RFC 7518 §3.3-3.5, RFC 8037 §3.1) says which check and hash.
 function importKey(jwk: PublicJwk, alg: string): PortableKey | Promise<PortableKey> {
-  const rsa = RSA.get(alg);
-  if (rsa !== undefined) {
-    const [scheme, hashName] = rsa;
+  const entry = ALGORITHMS.get(alg);
+  if (entry === undefined) throw notSupported(alg);
+  if (entry.kty === 'RSA') {
     const key = rsaPublicKey(jwk);
-    const hash = hashOf(hashName);
+    const hash = hashOf(entry.hash!);
+    const scheme = (entry.params as Algorithm).name === 'RSA-PSS' ? verifyPss : verifyPkcs1;
     return { alg, check: (data, signature) => scheme(key, hash, data, signature) };
   }
   // The curves are loaded on first use, so an app that verifies RSA only carries none of them.
-  const crv = EC.get(alg);
-  if (crv !== undefined)
+  const crv = entry.crv!;
+  if (entry.kty === 'EC')
     return import('./ecdsa.js').then(({ ecdsaCheck }) => ({ alg, check: ecdsaCheck(jwk, crv) }));
-  if (EDDSA.has(alg)) {
-    if (jwk.kty === 'OKP' && jwk.crv !== 'Ed25519') throw notSupported(`EdDSA with ${jwk.crv}`);
-    return import('./eddsa.js').then(({ ed25519Check }) => ({ alg, check: ed25519Check(jwk) }));
-  }
-  throw notSupported(alg);
+  if (entry.kty !== 'OKP') throw notSupported(alg); // an algorithm added to the table later
+  if (jwk.kty === 'OKP' && jwk.crv !== crv) throw notSupported(`${alg} with ${jwk.crv}`);
+  return import('./eddsa.js').then(({ ed25519Check }) => ({ alg, check: ed25519Check(jwk) }));
 }
 
 /**

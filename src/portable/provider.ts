@@ -2,7 +2,7 @@ import { ALGORITHMS } from '../crypto/algorithms.js';
 import type { SignatureProvider } from '../crypto/provider.js';
 import type { PublicJwk } from '../lib/jwk.js';
 import { notSupported } from './errors.js';
-import { hashOf } from './hash.js';
+import { loadHash, type Hash } from './hash.js';
 import { verifyPkcs1 } from './pkcs1.js';
 import { verifyPss } from './pss.js';
 import { rsaPublicKey } from './rsa-key.js';
@@ -21,9 +21,13 @@ function importKey(jwk: PublicJwk, alg: string): PortableKey | Promise<PortableK
   if (entry === undefined) throw notSupported(alg);
   if (entry.kty === 'RSA') {
     const key = rsaPublicKey(jwk);
-    const hash = hashOf(entry.hash!);
     const scheme = (entry.params as Algorithm).name === 'RSA-PSS' ? verifyPss : verifyPkcs1;
-    return { alg, check: (data, signature) => scheme(key, hash, data, signature) };
+    const withHash = (hash: Hash): PortableKey => ({
+      alg,
+      check: (data, signature) => scheme(key, hash, data, signature),
+    });
+    const hash = loadHash(entry.hash!); // SHA-384/512 are loaded on first use
+    return hash instanceof Promise ? hash.then(withHash) : withHash(hash);
   }
   // The curves are loaded on first use, so an app that verifies RSA only carries none of them.
   const crv = entry.crv!;
@@ -64,5 +68,8 @@ export const portableCrypto: SignatureProvider<PortableKey> = {
       throw new TypeError(`portableCrypto: this key was imported for ${key.alg}`);
     return key.check(data, signature);
   },
-  digest: (hash, data) => hashOf(hash).digest(data),
+  digest(name, data) {
+    const hash = loadHash(name);
+    return hash instanceof Promise ? hash.then(({ digest }) => digest(data)) : hash.digest(data);
+  },
 };

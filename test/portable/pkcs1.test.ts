@@ -1,12 +1,17 @@
 import { createHash, sign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toBigInt, toBytes } from '../../src/portable/bytes.js';
-import { hashOf } from '../../src/portable/hash.js';
+import { loadHash, type Hash } from '../../src/portable/hash.js';
 import { pkcs1Block, verifyPkcs1 } from '../../src/portable/pkcs1.js';
 import { rsaVerifyPrimitive } from '../../src/portable/rsa-key.js';
 import { rawRsa, type RawRsa } from '../helpers/raw-rsa.js';
 
-const sha256 = hashOf('SHA-256');
+const hashes = new Map<string, Hash>();
+const hashOf = (name: string) => hashes.get(name)!;
+beforeAll(async () => {
+  for (const name of ['SHA-256', 'SHA-384', 'SHA-512']) hashes.set(name, await loadHash(name));
+});
+
 const data = new TextEncoder().encode('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0');
 const digest = new Uint8Array(createHash('sha256').update(data).digest());
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s/g, ''), 'hex'));
@@ -28,6 +33,11 @@ const block = (padding: Uint8Array, rest: Uint8Array, length = 256) => {
 const ff = (count: number) => new Uint8Array(count).fill(0xff);
 
 describe('EMSA-PKCS1-v1_5: the whole expected block, compared byte for byte', () => {
+  let sha256: Hash;
+  beforeAll(() => {
+    sha256 = hashOf('SHA-256');
+  });
+
   it('builds the RFC 8017 §9.2 block that node:crypto signs', () => {
     const expected = pkcs1Block(sha256, digest, 256)!;
     expect(expected).toEqual(block(ff(256 - 3 - 51), Uint8Array.of(...DIGEST_INFO, ...digest)));

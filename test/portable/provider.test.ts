@@ -68,7 +68,7 @@ describe('portableCrypto, one JWS algorithm at a time (keys and tokens made by j
     },
   );
 
-  it('imports RSA keys at once (no promise) and loads the curves only for EC and OKP keys', async () => {
+  it('imports RS256 keys at once (no promise), and loads SHA-384/512 and the curves on first use', async () => {
     const rsa = portableCrypto.importKey(jwkOf(fixtures.get('RS256')!.key), 'RS256');
     expect(rsa).not.toBeInstanceOf(Promise);
     expect(portableCrypto.importKey(jwkOf(fixtures.get('ES256')!.key), 'ES256')).toBeInstanceOf(

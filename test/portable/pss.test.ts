@@ -1,10 +1,16 @@
 import { constants, createHash, sign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toBytes } from '../../src/portable/bytes.js';
-import { hashOf } from '../../src/portable/hash.js';
+import { loadHash, type Hash } from '../../src/portable/hash.js';
 import { emsaPssVerify, mgf1, verifyPss } from '../../src/portable/pss.js';
 import { rsaVerifyPrimitive } from '../../src/portable/rsa-key.js';
 import { rawRsa, type RawRsa } from '../helpers/raw-rsa.js';
+
+const hashes = new Map<string, Hash>();
+const hashOf = (name: string) => hashes.get(name)!;
+beforeAll(async () => {
+  for (const name of ['SHA-256', 'SHA-384', 'SHA-512']) hashes.set(name, await loadHash(name));
+});
 
 const data = new TextEncoder().encode('eyJhbGciOiJQUzI1NiJ9.eyJzdWIiOiIxIn0');
 const pssSign = (raw: RawRsa, hash: string, saltLength: number) =>

@@ -4,6 +4,10 @@ const HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) =>
   byte.toString(16).padStart(2, '0'),
 );
 
+// The value of each lowercase hex digit, by character code.
+const NIBBLE = new Uint8Array(128);
+for (let digit = 0; digit < 16; digit++) NIBBLE[digit.toString(16).charCodeAt(0)] = digit;
+
 /** OS2IP: the bytes as one unsigned big-endian integer (RFC 8017 §4.2). */
 export function toBigInt(bytes: Uint8Array): bigint {
   let hex = '0x0';
@@ -18,9 +22,10 @@ export function toBigInt(bytes: Uint8Array): bigint {
 export function toBytes(value: bigint, length: number): Uint8Array | undefined {
   const hex = value.toString(16);
   if (value < 0n || hex.length > length * 2) return undefined;
-  const padded = hex.padStart(length * 2, '0');
   const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = parseInt(padded.slice(i * 2, i * 2 + 2), 16);
+  // From the last hex digit backwards: no padded copy of the string, no parseInt per byte.
+  for (let i = hex.length - 1, at = length - 1; i >= 0; i -= 2, at--)
+    out[at] = NIBBLE[hex.charCodeAt(i)]! | (i > 0 ? NIBBLE[hex.charCodeAt(i - 1)]! << 4 : 0);
   return out;
 }
 

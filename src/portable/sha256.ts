@@ -6,7 +6,7 @@
 // (test/portable/sha256.test.ts).
 
 // The first 32 bits of the fractional parts of the cube roots of the first 64 primes (§4.2.2).
-const K = Uint32Array.from(
+const K = Int32Array.from(
   [
     '428a2f98 71374491 b5c0fbcf e9b5dba5 3956c25b 59f111f1 923f82a4 ab1c5ed5',
     'd807aa98 12835b01 243185be 550c7dc3 72be5d74 80deb1fe 9bdc06a7 c19bf174',
@@ -38,18 +38,18 @@ export function sha256(data: Uint8Array): Uint8Array {
   const view = new DataView(padded.buffer);
   view.setUint32(padded.length - 8, Math.floor(data.length / 0x20000000));
   view.setUint32(padded.length - 4, (data.length * 8) >>> 0);
-  const h = H0.slice();
-  const w = new Uint32Array(64);
+  const h = Int32Array.from(H0);
+  const w = new Int32Array(64);
   for (let offset = 0; offset < padded.length; offset += 64) compress(h, w, view, offset);
   const out = new Uint8Array(32);
   const outView = new DataView(out.buffer);
-  h.forEach((word, i) => outView.setUint32(i * 4, word));
+  for (let i = 0; i < 8; i++) outView.setInt32(i * 4, h[i]!);
   return out;
 }
 
-/** One 64-byte block into the hash state (§6.2.2). */
-function compress(h: number[], w: Uint32Array, view: DataView, offset: number): void {
-  for (let t = 0; t < 16; t++) w[t] = view.getUint32(offset + t * 4);
+/** One 64-byte block into the hash state (§6.2.2); plain locals, so V8 keeps them in registers. */
+function compress(h: Int32Array, w: Int32Array, view: DataView, offset: number): void {
+  for (let t = 0; t < 16; t++) w[t] = view.getInt32(offset + t * 4);
   for (let t = 16; t < 64; t++) {
     const w15 = w[t - 15]!;
     const w2 = w[t - 2]!;
@@ -57,21 +57,19 @@ function compress(h: number[], w: Uint32Array, view: DataView, offset: number): 
     const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
     w[t] = (w[t - 16]! + s0 + w[t - 7]! + s1) | 0;
   }
-  let [a, b, c, d, e, f, g, hh] = h as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  let a = h[0]!,
+    b = h[1]!,
+    c = h[2]!,
+    d = h[3]!,
+    e = h[4]!,
+    f = h[5]!,
+    g = h[6]!,
+    k = h[7]!;
   for (let t = 0; t < 64; t++) {
-    const t1 =
-      (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t]! + w[t]!) | 0;
+    const sigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+    const t1 = (k + sigma1 + ((e & f) ^ (~e & g)) + K[t]! + w[t]!) | 0;
     const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-    hh = g;
+    k = g;
     g = f;
     f = e;
     e = (d + t1) | 0;
@@ -80,5 +78,12 @@ function compress(h: number[], w: Uint32Array, view: DataView, offset: number): 
     b = a;
     a = (t1 + t2) | 0;
   }
-  [a, b, c, d, e, f, g, hh].forEach((word, i) => (h[i] = (h[i]! + word) >>> 0));
+  h[0]! += a;
+  h[1]! += b;
+  h[2]! += c;
+  h[3]! += d;
+  h[4]! += e;
+  h[5]! += f;
+  h[6]! += g;
+  h[7]! += k;
 }

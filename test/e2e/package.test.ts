@@ -117,6 +117,9 @@ describe('the package as users get it', () => {
     expect(resolveExport('.', conditions)).toBe(join(root, file));
     const ky = file.replace('index', 'ky');
     expect(resolveExport('./ky', conditions)).toBe(join(root, ky));
+    // tokenward/portable has no Node twin: one build for every runtime.
+    const portable = conditions.includes('require') ? 'dist/portable.cjs' : 'dist/portable.js';
+    expect(resolveExport('./portable', conditions)).toBe(join(root, portable));
   });
 
   it('stays within the size budget', async () => {

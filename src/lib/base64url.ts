@@ -1,10 +1,9 @@
 import { notCanonical } from './errors.js';
 
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 // Sextet of each base64url character, -1 for anything else (RFC 4648 §5).
 const SEXTET = new Int8Array(128).fill(-1);
-'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-  .split('')
-  .forEach((char, value) => (SEXTET[char.charCodeAt(0)] = value));
+for (let value = 0; value < 64; value++) SEXTET[ALPHABET.charCodeAt(value)] = value;
 
 /**
  * Decodes canonical unpadded base64url in one pass; anything else is ERR_TOKEN_MALFORMED.
@@ -22,8 +21,19 @@ export function decodeBase64url(text: string, what: string): Uint8Array<ArrayBuf
 /** Decodes canonical unpadded base64url, or returns undefined (for key members: never throws). */
 export function decodeStrict(text: unknown): Uint8Array<ArrayBuffer> | undefined {
   if (typeof text !== 'string') return undefined;
+  const bytes = new Uint8Array(decodedLength(text));
+  return decodeInto(text, bytes) ? bytes : undefined;
+}
+
+/** How many bytes `text` decodes to (for a length that is not canonical, a harmless guess). */
+export const decodedLength = (text: string): number => (text.length * 3) >> 2;
+
+/**
+ * Decodes canonical unpadded base64url into `bytes` (exactly {@link decodedLength} long), so a
+ * caller can decode several parts into one allocation; false when `text` is not canonical.
+ */
+export function decodeInto(text: string, bytes: Uint8Array): boolean {
   const { length } = text;
-  const bytes = new Uint8Array(Math.floor((length * 6) / 8));
   let chars = 0; // OR of every char code: above 127 means non-ASCII
   let sextets = 0; // OR of every sextet: negative means a character outside the alphabet
   let out = 0;
@@ -49,6 +59,19 @@ export function decodeStrict(text: unknown): Uint8Array<ArrayBuffer> | undefined
     if (rest === 3) bytes[out++] = (bits | ((last = sextet(i + 2)) << 6)) >> 8;
   }
   const unusedMask = rest === 2 ? 15 : rest === 3 ? 3 : 0;
-  const canonical = chars <= 127 && sextets >= 0 && rest !== 1 && (last & unusedMask) === 0;
-  return canonical ? bytes : undefined;
+  return chars <= 127 && sextets >= 0 && rest !== 1 && (last & unusedMask) === 0;
+}
+
+/** Unpadded base64url of `bytes` (RFC 4648 §5), as JWS, thumbprints and DPoP write it. */
+export function encodeBase64url(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const bits = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out +=
+      ALPHABET[bits >> 18]! +
+      ALPHABET[(bits >> 12) & 63] +
+      ALPHABET[(bits >> 6) & 63] +
+      ALPHABET[bits & 63];
+  }
+  return out.slice(0, Math.ceil((bytes.length * 4) / 3));
 }

@@ -32,10 +32,20 @@ export function decodeStrict(text: unknown): Uint8Array<ArrayBuffer> | undefined
 /** Same contract as src/lib/base64url.ts `decodedLength`. */
 export const decodedLength = (text: string): number => (text.length * 3) >> 2;
 
+/**
+ * Same contract as src/lib/base64url.ts `allocateBytes`: a Buffer (pooled, not zeroed, since
+ * every byte is written first), so {@link decodeInto} writes into it without a view per call.
+ */
+export const allocateBytes = (length: number): Uint8Array<ArrayBuffer> =>
+  Buffer.allocUnsafe(length) as Uint8Array as Uint8Array<ArrayBuffer>;
+
 /** Same contract as src/lib/base64url.ts `decodeInto`. */
-export function decodeInto(text: string, bytes: Uint8Array): boolean {
+export function decodeInto(text: string, bytes: Uint8Array, offset = 0): boolean {
   if (!canonical(text)) return false;
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).write(text, 'base64url');
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  buffer.write(text, offset, 'base64url');
   return true;
 }
 

@@ -28,35 +28,45 @@ export function decodeStrict(text: unknown): Uint8Array<ArrayBuffer> | undefined
 /** How many bytes `text` decodes to (for a length that is not canonical, a harmless guess). */
 export const decodedLength = (text: string): number => (text.length * 3) >> 2;
 
+/** A buffer for {@link decodeInto} to fill: every byte is written before it is read. */
+export const allocateBytes = (length: number): Uint8Array<ArrayBuffer> => new Uint8Array(length);
+
 /**
- * Decodes canonical unpadded base64url into `bytes` (exactly {@link decodedLength} long), so a
- * caller can decode several parts into one allocation; false when `text` is not canonical.
+ * Decodes canonical unpadded base64url into `bytes` from `offset` on ({@link decodedLength}
+ * bytes), so a caller can decode several parts into one allocation; false when `text` is not
+ * canonical.
  */
-export function decodeInto(text: string, bytes: Uint8Array): boolean {
+export function decodeInto(text: string, bytes: Uint8Array, offset = 0): boolean {
   const { length } = text;
   let chars = 0; // OR of every char code: above 127 means non-ASCII
   let sextets = 0; // OR of every sextet: negative means a character outside the alphabet
-  let out = 0;
+  let out = offset;
   let i = 0;
-  const sextet = (at: number): number => {
-    const code = text.charCodeAt(at);
-    chars |= code;
-    const value = SEXTET[code & 127]!;
-    sextets |= value;
-    return value;
-  };
+  // Four characters per turn, written out: measured faster than a helper per character.
   for (; i + 4 <= length; i += 4) {
-    const bits = (sextet(i) << 18) | (sextet(i + 1) << 12) | (sextet(i + 2) << 6) | sextet(i + 3);
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const c3 = text.charCodeAt(i + 3);
+    chars |= c0 | c1 | c2 | c3;
+    const s0 = SEXTET[c0 & 127]!;
+    const s1 = SEXTET[c1 & 127]!;
+    const s2 = SEXTET[c2 & 127]!;
+    const s3 = SEXTET[c3 & 127]!;
+    sextets |= s0 | s1 | s2 | s3;
+    const bits = (s0 << 18) | (s1 << 12) | (s2 << 6) | s3;
     bytes[out++] = bits >> 16;
     bytes[out++] = bits >> 8;
     bytes[out++] = bits;
   }
   const rest = length - i;
   let last = 0;
-  if (rest >= 2) {
-    const bits = (sextet(i) << 18) | ((last = sextet(i + 1)) << 12);
-    bytes[out++] = bits >> 16;
-    if (rest === 3) bytes[out++] = (bits | ((last = sextet(i + 2)) << 6)) >> 8;
+  for (let k = 0, bits = 0; k < rest; k++) {
+    const code = text.charCodeAt(i + k);
+    chars |= code;
+    sextets |= last = SEXTET[code & 127]!;
+    bits |= last << (18 - 6 * k);
+    if (k > 0) bytes[out++] = bits >> (16 - 8 * (k - 1));
   }
   const unusedMask = rest === 2 ? 15 : rest === 3 ? 3 : 0;
   return chars <= 127 && sextets >= 0 && rest !== 1 && (last & unusedMask) === 0;

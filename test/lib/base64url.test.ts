@@ -11,7 +11,10 @@ describe.each([
   ['Node twin', nodeTwin],
 ])(
   'strict base64url (%s)',
-  (_, { decodeBase64url, decodeStrict, decodeInto, decodedLength, encodeBase64url }) => {
+  (
+    _,
+    { decodeBase64url, decodeStrict, decodeInto, decodedLength, encodeBase64url, allocateBytes },
+  ) => {
     it('decodes every length the same as Node does', () => {
       for (let length = 0; length < 70; length++) {
         const bytes = crypto.getRandomValues(new Uint8Array(length));
@@ -61,6 +64,10 @@ describe.each([
       const whole = new Uint8Array(2 + decodedLength(text) + 2).fill(0xaa);
       expect(decodeInto(text, whole.subarray(2, 2 + decodedLength(text)))).toBe(true);
       expect([...whole]).toEqual([0xaa, 0xaa, 0xfb, 0xff, 0x01, 0x02, 0xaa, 0xaa]);
+      // The same at an offset into a buffer of allocateBytes (a Buffer in the Node twin).
+      const pooled = allocateBytes(whole.length).fill(0xaa);
+      expect(decodeInto(text, pooled, 2)).toBe(true);
+      expect([...pooled]).toEqual([...whole]);
       for (const bad of ['YQ==', 'a+b/', 'YR', 'YWJjZ', 'YWJé'])
         expect(decodeInto(bad, new Uint8Array(decodedLength(bad)))).toBe(false);
     });

@@ -132,7 +132,12 @@ function describe(value: unknown): string {
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
+    // for-in over own enumerable members (JSON objects have no inherited ones): no array of
+    // values per object, and primitives are skipped without a call (issue 20, memo insert).
+    for (const name in value) {
+      const member = value[name];
+      if (typeof member === 'object' && member !== null) deepFreeze(member);
+    }
   }
   return value;
 }

@@ -1,6 +1,7 @@
 import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../lib/errors.js';
 import type { PublicJwk } from '../lib/jwk.js';
 import { decodeStrict } from '../lib/base64url.js';
+import { canonicalMembers } from './key-members.js';
 import { rsaKeyProblem } from './rsa-safety.js';
 
 export type { PublicJwk };
@@ -24,7 +25,9 @@ function invalid(message: string): VerificationError {
 
 /**
  * Refuses private and symmetric material outright (the whole set: whoever publishes it has
- * leaked a secret) and keeps only public signature keys. A weak or unsafe key is left out and
+ * leaked a secret) and keeps only public signature keys, their base64 members rewritten as
+ * base64url. An entry that cannot be a key for us (not for signatures, a `kid` that is not a
+ * string) is skipped, as jose and PyJWT skip it. A weak or unsafe key is left out and
  * remembered, so a token naming it gets a clear ERR_KEY_INVALID rather than "not found".
  */
 export function screenKeySet(entries: unknown, where: string): ScreenedKeys {
@@ -36,11 +39,9 @@ export function screenKeySet(entries: unknown, where: string): ScreenedKeys {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       throw invalid(`${where} holds an entry that is not a JSON object.`);
     }
-    const jwk = entry as Record<string, unknown>;
-    assertPublic(jwk, where);
-    if (!isSignatureKey(jwk)) continue;
-    if (jwk.kid !== undefined && typeof jwk.kid !== 'string')
-      throw invalid(`${where} holds a key whose "kid" is not a string.`);
+    assertPublic(entry as Record<string, unknown>, where);
+    if (!isSignatureKey(entry as Record<string, unknown>)) continue;
+    const jwk = canonicalMembers(entry as Record<string, unknown>);
     const unsafe = unsafeBecause(jwk);
     if (unsafe !== undefined) {
       // A kid-less key matches any kid, so its refusal is filed under '' for every token.
@@ -106,6 +107,8 @@ export function assertPublic(jwk: Record<string, unknown>, where: string): void 
 
 function isSignatureKey(jwk: Record<string, unknown>): boolean {
   if (typeof jwk.kty !== 'string' || !SIGNATURE_KTY.has(jwk.kty)) return false;
+  // A kid no token can name (RFC 7515 §4.1.4: a string): not a key of ours, not a broken set.
+  if (jwk.kid !== undefined && typeof jwk.kid !== 'string') return false;
   if (jwk.use !== undefined && jwk.use !== 'sig') return false;
   if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify')))
     return false;

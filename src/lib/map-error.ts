@@ -50,7 +50,9 @@ export function keyImportFailed(error: unknown, alg: string): VerificationError 
     code === 'ERR_JWK_INVALID' ||
     (typeof code === 'string' && /^ERR_(CRYPTO|OSSL)_/.test(code)) ||
     name === 'DataError' ||
-    name === 'InvalidAccessError'
+    name === 'InvalidAccessError' ||
+    // WebCrypto's answer to key_ops or usages it will not grant (issue 21: key-vault exports).
+    name === 'SyntaxError'
   ) {
     return new VerificationError(
       'ERR_KEY_INVALID',

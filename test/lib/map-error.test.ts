@@ -9,6 +9,8 @@ describe('errors mapped in one place', () => {
   it('maps key import failures to ERR_KEY_INVALID, or ERR_ALG_NOT_ALLOWED where the runtime lacks the algorithm', () => {
     expect(keyImportFailed(new TypeError('bad key'), 'RS256').code).toBe('ERR_KEY_INVALID');
     expect(keyImportFailed(domError('DataError'), 'ES256').code).toBe('ERR_KEY_INVALID');
+    // What crypto.subtle.importKey throws for key_ops ["sign", "verify"] on a public key.
+    expect(keyImportFailed(domError('SyntaxError'), 'RS256').code).toBe('ERR_KEY_INVALID');
     expect(
       keyImportFailed(Object.assign(new Error('x'), { code: 'ERR_JWK_INVALID' }), 'RS256').code,
     ).toBe('ERR_KEY_INVALID');

@@ -15,9 +15,16 @@ export interface ScreenedKeys {
 /** Minimum RSA modulus (NIST SP 800-131A; jose enforces the same for the RSA algorithms). */
 export const MIN_RSA_BITS = 2048;
 
-// RFC 7518 §6.2.2 / §6.3.2 and RFC 8037: any of these means private key material.
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] as const;
-const SIGNATURE_KTY = new Set(['RSA', 'EC', 'OKP']);
+// RFC 7518 §6.2.2 / §6.3.2, RFC 8037 and RFC 9964 (AKP `priv`; `seed` as some write it): any
+// of these means private key material.
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'priv', 'seed'] as const;
+const SIGNATURE_KTY = new Set(['RSA', 'EC', 'OKP', 'AKP']);
+// FIPS 204 Table 2: the public key sizes of the ML-DSA parameter sets an AKP key's `alg` names.
+const AKP_PUBLIC_BYTES = new Map([
+  ['ML-DSA-44', 1312],
+  ['ML-DSA-65', 1952],
+  ['ML-DSA-87', 2592],
+]);
 
 function invalid(message: string): VerificationError {
   return new VerificationError('ERR_KEY_INVALID', message);
@@ -69,13 +76,21 @@ const COORDINATE_BYTES = new Map([
   ['P-384', 48],
   ['P-521', 66],
   ['Ed25519', 32],
+  ['Ed448', 57],
 ]);
 
 /**
  * Why a public key must not verify anything: an RSA modulus under 2048 bits or what
- * {@link rsaKeyProblem} finds (unsafe exponent, ROCA); EC or OKP coordinates of the wrong size.
+ * {@link rsaKeyProblem} finds (unsafe exponent, ROCA); EC or OKP coordinates, or an AKP `pub`,
+ * of the wrong size.
  */
 export function unsafeBecause(jwk: Record<string, unknown>): string | undefined {
+  if (jwk.kty === 'AKP') {
+    const size = AKP_PUBLIC_BYTES.get(jwk.alg as string);
+    return decodeStrict(jwk.pub)?.length === size
+      ? undefined
+      : `its public key "pub" is not the ${String(jwk.alg)} size (${size} bytes, base64url)`;
+  }
   if (jwk.kty !== 'RSA') {
     const size = COORDINATE_BYTES.get(jwk.crv as string);
     const coordinates = jwk.kty === 'EC' ? [jwk.x, jwk.y] : [jwk.x];
@@ -109,6 +124,8 @@ function isSignatureKey(jwk: Record<string, unknown>): boolean {
   if (typeof jwk.kty !== 'string' || !SIGNATURE_KTY.has(jwk.kty)) return false;
   // A kid no token can name (RFC 7515 §4.1.4: a string): not a key of ours, not a broken set.
   if (jwk.kid !== undefined && typeof jwk.kid !== 'string') return false;
+  // An AKP key is one algorithm's (RFC 9964 §3): another than ML-DSA is not for us.
+  if (jwk.kty === 'AKP' && !AKP_PUBLIC_BYTES.has(jwk.alg as string)) return false;
   if (jwk.use !== undefined && jwk.use !== 'sig') return false;
   if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify')))
     return false;

@@ -160,6 +160,15 @@ describe('stored entries', () => {
     const standard = { ...rsa.publicJwk, n: standardBase64(rsa.publicJwk.n) };
     expect(readStoredKeySet({ ...entry, keys: [standard] })).toBeUndefined();
   });
+
+  it('hold AKP (ML-DSA) keys of their size, never private ones (priv, seed)', () => {
+    const pub = Buffer.alloc(1312, 7).toString('base64url');
+    const akp = { kty: 'AKP', alg: 'ML-DSA-44', pub, kid: 'pq' };
+    const entry = { v: 1, keys: [akp], refused: {}, fetchedAt: 1, freshUntil: 2 };
+    expect(readStoredKeySet(entry)).toBe(entry);
+    for (const bad of [{ priv: 'AAAA' }, { seed: 'AAAA' }, { pub: pub.slice(4) }])
+      expect(readStoredKeySet({ ...entry, keys: [{ ...akp, ...bad }] })).toBeUndefined();
+  });
 });
 
 describe('keys made by PyJWT (Debian python3-jwt), as a Flask or Django issuer serves them', () => {

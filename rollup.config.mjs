@@ -5,7 +5,7 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
-const entries = { index: 'src/index.ts', ky: 'src/ky.ts' };
+const entries = { index: 'src/index.ts', ky: 'src/ky.ts', sw: 'src/sw.ts' };
 const ts = (tsconfig = './tsconfig.json', outDir = 'dist') =>
   typescript({ tsconfig, noEmit: false, declaration: false, outDir });
 const browserResolve = () =>

@@ -15,6 +15,7 @@ const LAYERS = [
   'verifiers', // several issuers, ID, access and logout tokens: the core plus their checks
   'dpop', // client proofs and server checks
   'http', // verify before attaching: fetch, ky
+  'sw', // the service worker vault: tokens kept in the worker, placeholders in the page
   '.', // the entries: named exports only
 ];
 

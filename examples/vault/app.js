@@ -93,17 +93,23 @@ async function callApi() {
   await render();
 }
 
+/** Everything script in this page can read, the app's own answers included. */
+async function scan(status) {
+  return scanPage({
+    'token endpoint answer': JSON.stringify(state.exchange ?? null),
+    'API answer': JSON.stringify(state.api ?? null),
+    'vault.status()': JSON.stringify(status ?? null),
+    'worker messages': workerMessages(),
+  });
+}
+
 async function render() {
   const status = vault ? await vault.status() : undefined;
   state.signedIn = vault ? status.state === 'signedIn' : sessionStorage.getItem('tokens') !== null;
   $('who').textContent = state.signedIn
     ? `signed in (${status?.claims?.sub ?? 'tokens in this page'})`
     : 'signed out';
-  const found = await scanPage({
-    'token endpoint answer': JSON.stringify(state.exchange ?? null),
-    'vault.status()': JSON.stringify(status ?? null),
-    'worker messages': workerMessages(),
-  });
+  const found = await scan(status);
   const list = $('found');
   list.replaceChildren();
   let jwts = 0;
@@ -151,4 +157,4 @@ if (config.mode === 'vault' && window.top === window) {
   frame.src = `${config.plainUrl}/`;
 }
 await render();
-window.demo = { signIn, callApi, render };
+window.demo = { signIn, callApi, render, scan: async () => scan(await vault?.status()), vault };

@@ -45,6 +45,7 @@ async function indexedDbContents() {
 
 async function cacheContents() {
   const contents = {};
+  if (globalThis.caches === undefined) return contents; // not a secure context: no Cache API
   for (const name of await caches.keys()) {
     const cache = await caches.open(name);
     for (const key of await cache.keys())

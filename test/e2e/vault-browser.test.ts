@@ -203,4 +203,89 @@ describe.runIf(chromiumAvailable())('the service worker vault in Chromium', () =
     },
     60_000,
   );
+
+  it('refreshes an expired token once for two tabs, and sends none when the refresh fails', async () => {
+    demo.accessTtl = 3;
+    const [tab, other] = [await open(), await open()];
+    try {
+      await signIn(tab);
+      const first = proxy.answers.at(-1)!.access_token;
+      // One vault for both tabs.
+      expect(await status(other)).toMatchObject({ state: 'signedIn', claims: { sub: 'alice' } });
+      const { expiresAt } = await status(tab);
+      await new Promise((r) => setTimeout(r, expiresAt! - Date.now() + 1100));
+      const grants = proxy.grants.length;
+      const calls = [tab, other].map((page, i) =>
+        page.evaluate(async (url) => (await fetch(url)).status, `${demo.resource}/me/tab${i}`),
+      );
+      expect(await Promise.all(calls)).toEqual([200, 200]);
+      expect(proxy.grants.slice(grants)).toEqual(['refresh_token']);
+      const renewed = proxy.answers.at(-1)!.access_token;
+      expect(renewed).not.toBe(first);
+      const sent = demo.received.slice(-2).map((r) => r.authorization);
+      expect(sent).toEqual([`Bearer ${renewed}`, `Bearer ${renewed}`]);
+
+      // The refresh token revoked: an expired token is not sent, and the vault signs out.
+      proxy.mode = 'fail-refresh';
+      await new Promise((r) => setTimeout(r, 4100));
+      expect(await sentTo(tab, `${demo.resource}/me/expired`)).toEqual({
+        answered: 401,
+        authorization: undefined,
+      });
+      expect(await status(other)).toEqual({ state: 'signedOut' });
+    } finally {
+      proxy.mode = 'pass';
+      demo.accessTtl = 600;
+      await Promise.all([tab.close(), other.close()]);
+    }
+  }, 90_000);
+
+  it('forgets every token when the browser stops the worker (CDP ServiceWorker.stopWorker)', async () => {
+    const page = await open();
+    const { body } = await signIn(page);
+    const cdp = await context.newCDPSession(page);
+    const running = new Set<string>();
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      for (const v of versions) if (v.runningStatus === 'running') running.add(v.versionId);
+    });
+    await cdp.send('ServiceWorker.enable');
+    await expect.poll(() => running.size).toBeGreaterThan(0);
+    for (const versionId of running) await cdp.send('ServiceWorker.stopWorker', { versionId });
+    // The next request starts a fresh worker: no token, and the stale placeholder is dropped.
+    expect(
+      await sentTo(page, `${demo.resource}/me/stopped`, `Bearer ${body.access_token}`),
+    ).toEqual({
+      answered: 401,
+      authorization: undefined,
+    });
+    expect(await status(page)).toEqual({ state: 'signedOut' });
+    await page.close();
+  }, 60_000);
+
+  it('refuses a page it does not control: a hard reload, no claim in time, no secure context', async () => {
+    const page = await open();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Page.reload', { ignoreCache: true }); // Shift+Reload: past the service worker
+    await page.waitForSelector('body[data-ready=yes]');
+    expect(await page.evaluate(() => (window as any).demoState.refused)).toBe('not-controlled');
+    expect(await page.isDisabled('#signin')).toBe(true);
+    await page.close();
+
+    const insecure = await context.newPage();
+    await insecure.goto(demo.url.replace('127.0.0.1', 'vault.evil.test'));
+    await insecure.waitForSelector('body[data-ready=yes]');
+    expect(await insecure.evaluate(() => (window as any).demoState.refused)).toBe('unsupported');
+    await insecure.close();
+
+    // A first visit whose worker never claims the page (a fresh profile).
+    const fresh = await launchChromium();
+    try {
+      const first = await fresh.context.newPage();
+      await first.goto(`${demo.url}/?claim=no`);
+      await first.waitForSelector('body[data-ready=yes]', { timeout: 15_000 });
+      expect(await first.evaluate(() => (window as any).demoState.refused)).toBe('timeout');
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
 });

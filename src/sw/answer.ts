@@ -13,8 +13,8 @@ export const TOKEN_MEMBERS = ['access_token', 'refresh_token', 'id_token'] as co
  * Reads a body within `MAX_ANSWER_BYTES` (streamed, not trusting Content-Length), or throws: an
  * answer the vault cannot read whole might hold tokens, so it is never let through.
  */
-export async function readAnswer(message: Pick<Body, 'body'>): Promise<string> {
-  if (message.body === null) return '';
+export async function readAnswer(message: Pick<Body, 'body'>): Promise<Uint8Array<ArrayBuffer>> {
+  if (message.body === null) return new Uint8Array();
   const reader = message.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -23,18 +23,31 @@ export async function readAnswer(message: Pick<Body, 'body'>): Promise<string> {
     if (done) break;
     size += value.byteLength;
     if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel();
+      void reader.cancel().catch(() => undefined);
       throw new Error('over 64 KiB');
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(await new Blob(chunks as BlobPart[]).arrayBuffer());
+  return new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer());
+}
+
+/**
+ * The answer as read, for the page: the vault read the body itself (rather than a clone, which
+ * happy-dom empties and whose cancel waits on both branches), so it hands on a copy.
+ */
+export function passedOn(original: Response, body: Uint8Array<ArrayBuffer>): Response {
+  const nullBody = [101, 204, 205, 304].includes(original.status);
+  return new Response(nullBody ? null : body, {
+    status: original.status,
+    statusText: original.statusText,
+    headers: original.headers,
+  });
 }
 
 /** The answer as a JSON object, or undefined for anything else (an HTML error page, a list). */
-export function parseAnswer(text: string): TokenAnswer | undefined {
+export function parseAnswer(body: Uint8Array): TokenAnswer | undefined {
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = JSON.parse(new TextDecoder().decode(body));
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as TokenAnswer)
       : undefined;

@@ -1,6 +1,6 @@
 import { isVerificationError } from '../lib/errors.js';
 import { decode } from '../token/decode.js';
-import { holdsTokens, parseAnswer, readAnswer, refusal, rewritten } from './answer.js';
+import { holdsTokens, parseAnswer, passedOn, readAnswer, refusal, rewritten } from './answer.js';
 import type { VaultConfig } from './options.js';
 import { acceptAnswer, type Session } from './session.js';
 
@@ -58,14 +58,14 @@ export async function exchange(
     outgoing = new Request(request, { body: form!.toString() });
   }
   const response = await config.fetch(outgoing, { signal: AbortSignal.timeout(config.timeoutMs) });
-  let text: string;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    text = await readAnswer(response.clone());
+    bytes = await readAnswer(response);
   } catch {
     return { response: refusal('ERR_TOKEN_MALFORMED') };
   }
-  const answer = parseAnswer(text);
-  if (answer === undefined || !holdsTokens(answer)) return { response };
+  const answer = parseAnswer(bytes);
+  if (answer === undefined || !holdsTokens(answer)) return { response: passedOn(response, bytes) };
   const nonce = renews === undefined ? nonceFor(answer.id_token, nonces) : undefined;
   try {
     const { session, body } = await acceptAnswer(answer, config, { renews, nonce });
@@ -85,7 +85,7 @@ async function formOf(request: Request): Promise<URLSearchParams | undefined> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/x-www-form-urlencoded\b/i.test(type)) return undefined;
   try {
-    return new URLSearchParams(await readAnswer(request.clone()));
+    return new URLSearchParams(new TextDecoder().decode(await readAnswer(request.clone())));
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // @ts-expect-error: the example's servers are plain JavaScript
 import { startVaultDemo } from '../../examples/vault/servers.mjs';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
@@ -36,7 +36,13 @@ describe.runIf(chromiumAvailable())('the service worker vault in Chromium', () =
 
   beforeAll(async () => {
     proxy = await new TokenProxy().start();
+    // oidc-provider warns of the development set-up used on purpose; any other warning shows.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     demo = await startVaultDemo({ port: 0, tokenEndpoint: `${proxy.url}/token` });
+    warn.mockRestore();
+    for (const [message] of warn.mock.calls)
+      if (!/^oidc-provider WARNING: (a quick start|Unsupported runtime)/.test(String(message)))
+        console.warn(message);
     proxy.target = demo.issuer;
     browser = await launchChromium([LOOK_ALIKE]);
     context = browser.context;

@@ -65,7 +65,7 @@ export class TokenProxy {
         .writeHead(status, { ...cors, 'content-type': 'application/json' })
         .end(JSON.stringify(value));
     if (this.mode === 'fail-refresh' && grant === 'refresh_token')
-      return json(400, { error: 'invalid_grant' });
+      return void json(400, { error: 'invalid_grant' });
     const upstream = await fetch(`${this.target}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

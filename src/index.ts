@@ -23,6 +23,7 @@ export { pem, type PemOptions } from './keys/pem.js';
 export { localJwks } from './keys/local.js';
 export type { DiscoveryKeySource, KeySource, RemoteSourceOptions } from './keys/source.js';
 export type { PublicJwk } from './lib/jwk.js';
+export type { DigestName, SignatureProvider } from './crypto/provider.js';
 export { memoryStore } from './stores/memory.js';
 export { webStorage, type WebStorageLike } from './stores/web-storage.js';
 export { kvStore, type KvLike } from './stores/kv.js';

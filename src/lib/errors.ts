@@ -53,7 +53,9 @@ export interface VerificationErrorOptions {
  * }
  */
 export class VerificationError extends Error {
+  /** Always `VerificationError`: recognise the error by it across realms and builds. */
   override readonly name = 'VerificationError';
+  /** Why the token was refused; stable across versions (see the error table in the docs). */
   readonly code: VerificationErrorCode;
   /** The claim at fault, for claim and time errors. */
   readonly claim?: string;

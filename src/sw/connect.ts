@@ -6,7 +6,9 @@ export type VaultConnectReason = 'unsupported' | 'not-controlled' | 'timeout';
 
 /** The Error `connectTokenVault` rejects with; recognise it by `name` and `reason`. */
 export interface VaultConnectError extends Error {
+  /** Always `'TokenVaultError'`. */
   name: 'TokenVaultError';
+  /** Why there is no vault for this page. */
   reason: VaultConnectReason;
 }
 

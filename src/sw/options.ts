@@ -20,7 +20,10 @@ export interface TokenVaultOptions {
   /** Verifies the ID token of each answer (with the nonce the page announced); else it is dropped. */
   idTokens?: Pick<IdTokenVerifier, 'verify'>;
   /** Renew an expired access token with a `refresh_token` grant at the first token endpoint. */
-  refresh?: { clientId: string };
+  refresh?: {
+    /** Sent as `client_id` with each `refresh_token` grant (a public client, RFC 6749 §6). */
+    clientId: string;
+  };
   /** The longest a token endpoint answer (body included) may take. @default 10 (seconds) */
   timeout?: Duration;
   /** The fetch the worker sends with. @default globalThis.fetch */

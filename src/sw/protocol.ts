@@ -12,6 +12,7 @@ export type VaultRequest =
 
 /** What `vault.status()` resolves: verified claims, never a token. */
 export interface VaultStatus {
+  /** Whether the vault holds an access token that verifies (or can be renewed). */
   state: 'signedIn' | 'signedOut';
   /** The access token's verified payload. */
   claims?: TokenPayload;

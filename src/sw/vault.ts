@@ -10,14 +10,19 @@ import { checkFits, targetOf, type Target } from './targets.js';
 
 /** The part of a service worker's `FetchEvent` the vault uses. */
 export interface VaultFetchEvent {
+  /** The request a controlled page (or the worker's scope) made. */
   readonly request: Request;
+  /** Answers the request instead of the network. */
   respondWith(response: Response | Promise<Response>): void;
 }
 
 /** The part of a service worker's `ExtendableMessageEvent` the vault uses. */
 export interface VaultMessageEvent {
+  /** What the page sent; the vault's own messages are marked, anything else is left alone. */
   readonly data: unknown;
+  /** The port the answer goes back on. */
   readonly ports: readonly MessagePort[];
+  /** Keeps the worker alive until the answer is sent. */
   waitUntil?(promise: Promise<unknown>): void;
 }
 

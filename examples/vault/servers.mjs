@@ -151,6 +151,7 @@ function apiHandler(demo) {
       'access-control-allow-origin': req.headers.origin ?? '*',
       'access-control-allow-headers': 'authorization, content-type',
       'access-control-allow-methods': 'GET, POST',
+      'access-control-max-age': '600', // one preflight, not one per request
     };
     if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
     const path = new URL(req.url, 'http://x').pathname;

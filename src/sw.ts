@@ -13,4 +13,4 @@ export {
   type VaultConnectReason,
 } from './sw/connect.js';
 export type { VaultStatus } from './sw/protocol.js';
-export type { ResourceEntry } from './sw/targets.js';
+export type { ResourceEntry } from './http/resources.js';

@@ -1,7 +1,12 @@
 import { toSeconds, type Duration } from '../lib/duration.js';
 import type { Verifier } from '../verify/verifier.js';
 import type { IdTokenVerifier } from '../verifiers/id-token/verifier.js';
-import { readResources, resourceUrl, type Resource, type ResourceEntry } from './targets.js';
+import {
+  readResources,
+  resourceUrl,
+  type Resource,
+  type ResourceEntry,
+} from '../http/resources.js';
 
 /** Options of {@link createTokenVault}. */
 export interface TokenVaultOptions {

@@ -6,7 +6,7 @@ import { looksLikePlaceholder } from './placeholder.js';
 import { readRequest, type VaultReply, type VaultRequest } from './protocol.js';
 import { renew } from './refresh.js';
 import { statusOf, type Session } from './session.js';
-import { checkFits, targetOf, type Target } from './targets.js';
+import { checkFits, targetOf, type Target } from '../http/resources.js';
 
 /** The part of a service worker's `FetchEvent` the vault uses. */
 export interface VaultFetchEvent {

@@ -1,4 +1,4 @@
-import { base64url } from 'jose';
+import { encodeBase64url } from '../lib/base64url.js';
 
 const PREFIX = 'tokenward-vault-';
 const SHAPE = /^tokenward-vault-[A-Za-z0-9_-]{32}$/;
@@ -8,7 +8,7 @@ const SHAPE = /^tokenward-vault-[A-Za-z0-9_-]{32}$/;
  * nothing that parses tokens mistakes it for one, and new for each sign-in.
  */
 export function newPlaceholder(): string {
-  return PREFIX + base64url.encode(crypto.getRandomValues(new Uint8Array(24)));
+  return PREFIX + encodeBase64url(crypto.getRandomValues(new Uint8Array(24)));
 }
 
 /** Whether a string has a placeholder's shape (one of this sign-in or of an earlier one). */

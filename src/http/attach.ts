@@ -1,6 +1,7 @@
 import { issuerTimeOf } from '../verify/clock.js';
 import type { Dpop } from '../dpop/client.js';
 import { isVerificationError } from '../lib/errors.js';
+import { originOf } from '../lib/origin.js';
 import type { Verifier, VerifiedToken } from '../verify/verifier.js';
 import { checkBoundTo, saysUseDpopNonce } from './dpop.js';
 
@@ -184,17 +185,6 @@ function allowedOriginsOf(value: unknown, caller: string): Set<string> {
       return origin;
     }),
   );
-}
-
-function originOf(url: string): string | undefined {
-  try {
-    const { origin, protocol } = new URL(url);
-    return origin !== 'null' && (protocol === 'https:' || protocol === 'http:')
-      ? origin
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

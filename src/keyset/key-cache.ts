@@ -1,3 +1,4 @@
+import { TIMED_OUT, withDeadline } from '../lib/deadline.js';
 import { VerificationError } from '../lib/errors.js';
 import type { EmitEvent } from '../lib/events.js';
 import { fetchFailed } from '../lib/map-error.js';
@@ -235,17 +236,6 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
       await store.delete();
     },
   };
-}
-
-const TIMED_OUT = Symbol('timed out');
-
-/** Settles with `promise`, or with TIMED_OUT after `ms`; the timer never outlives the race. */
-function withDeadline<T>(promise: PromiseLike<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(resolve, ms, TIMED_OUT);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { fetchFailed } from '../lib/map-error.js';
+import { readBounded } from '../lib/read-bounded.js';
 import { freshnessSeconds } from './freshness.js';
 import type { FetchLike, FetchPolicy, KeyResponse } from '../keys/policy.js';
 
@@ -161,38 +162,18 @@ function assertSameSecurity(requested: string, final: string): void {
 }
 
 async function readCapped(response: Response, deadline: AbortController): Promise<string> {
-  const { signal } = deadline;
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > MAX_KEY_DOCUMENT_BYTES)
-    throw new Error(`the answer is ${declared} bytes, over the 512 KiB limit`);
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const aborted = new Promise<never>((_, reject) => {
-    const stop = () => reject(new Error('aborted'));
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
+  const body = await readBounded(response, {
+    limit: MAX_KEY_DOCUMENT_BYTES,
+    signal: deadline.signal,
+    abort: () => deadline.abort(),
   });
-  aborted.catch(() => reader.cancel().catch(() => undefined));
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await Promise.race([reader.read(), aborted]);
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_KEY_DOCUMENT_BYTES) {
-      // Aborting the request (not cancelling the reader) also stops happy-dom's fetch cleanly.
-      deadline.abort();
-      throw new Error('the answer is over the 512 KiB limit');
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  if (body !== undefined) return body;
+  const declared = Number(response.headers.get('content-length'));
+  throw new Error(
+    declared > MAX_KEY_DOCUMENT_BYTES
+      ? `the answer is ${declared} bytes, over the 512 KiB limit`
+      : 'the answer is over the 512 KiB limit',
+  );
 }
 
 function describe(error: unknown): string {

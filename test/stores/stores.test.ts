@@ -7,6 +7,7 @@ import {
   jwks,
   kvStore,
   memoryStore,
+  redisStore,
   webStorage,
   type KeyStore,
 } from '../../src/index.js';
@@ -151,6 +152,26 @@ describe('kvStore()', () => {
     const kv = fakeKv();
     await verifierWith(kvStore(kv, { maxStale: 0 })).hydrate();
     expect(kv.ttls).toEqual([60]);
+  });
+
+  // Issue 20, bug 3: maxStale '1d' used to reach the KV as expirationTtl NaN.
+  it('takes maxStale as any duration, and refuses a bad one at once, naming the store', async () => {
+    server.json('/jwks', { keys: [key.publicJwk] }, { cacheControl: 'max-age=300' });
+    const kv = fakeKv();
+    await verifierWith(kvStore(kv, { maxStale: '1d' })).hydrate();
+    expect(kv.ttls).toEqual([300 + 86400]);
+    expect(() => kvStore(kv, { maxStale: 'soon' as never })).toThrow(
+      /^kvStore: maxStale must be a number of seconds/,
+    );
+    expect(() => kvStore(kv, { maxStal: 5 } as never)).toThrow(
+      'kvStore: unknown option "maxStal" (did you mean "maxStale"?)',
+    );
+    expect(() =>
+      redisStore(
+        { get: async () => null, setEx: async () => 'OK', del: async () => 1 },
+        { prefix: 5 as never },
+      ),
+    ).toThrow('redisStore: prefix must be a string');
   });
 
   it('accepts stores that return parsed objects (Deno KV), and survives a failing KV', async () => {

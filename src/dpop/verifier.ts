@@ -1,4 +1,4 @@
-import { issuerTimeOf } from '../verify/clock.js';
+import { issuerTimeOf } from '../verify/front.js';
 import { toSeconds, type Duration } from '../lib/duration.js';
 import { VerificationError, isVerificationError } from '../lib/errors.js';
 import { boundThumbprint } from '../lib/syntax.js';
@@ -85,9 +85,12 @@ export function createDpopVerifier(options: DpopVerifierOptions): DpopVerifier {
   const algorithms = algorithmsOf(options.algorithms);
   const maxAge = toSeconds(options.maxAge ?? 300, 'createDpopVerifier: "maxAge"');
   const leeway = toSeconds(options.leeway ?? 5, 'createDpopVerifier: "leeway"');
-  const clock = options.clock ?? issuerTimeOf(verifier) ?? Date.now;
-  if (typeof clock !== 'function')
+  const { clock } = options;
+  if (clock !== undefined && typeof clock !== 'function')
     throw new TypeError('createDpopVerifier: "clock" must be a function');
+  // The proof's `iat` is checked on the clock its token is checked by (API.md "DPoP").
+  const timeFor = (token?: string): number =>
+    clock === undefined ? issuerTimeOf(verifier, token) : clock();
   const replay = options.replay ?? memoryReplayStore();
   if (typeof replay?.add !== 'function')
     throw new TypeError('createDpopVerifier: "replay" must have add(id, ttlSeconds)');
@@ -96,13 +99,13 @@ export function createDpopVerifier(options: DpopVerifierOptions): DpopVerifier {
       'createDpopVerifier: "nonce" must be true or a function returning the nonce',
     );
   const nonces =
-    options.nonce === undefined ? undefined : nonceCheck(options.nonce, clock, maxAge * 1000);
+    options.nonce === undefined ? undefined : nonceCheck(options.nonce, timeFor, maxAge * 1000);
 
   return {
     async verify(request) {
       const { token, proof } = presentedBy(request);
       const checked = await checkProofSignature(proof, algorithms);
-      const now = Math.floor(clock() / 1000);
+      const now = Math.floor(timeFor(token) / 1000);
       checkRequest(checked.payload, request, now, maxAge, leeway);
       const verified = await verifier.verify(token);
       await checkBinding(checked, token, verified.payload);

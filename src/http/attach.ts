@@ -1,4 +1,4 @@
-import { issuerTimeOf } from '../verify/clock.js';
+import { issuerTimeOf } from '../verify/front.js';
 import type { Dpop } from '../dpop/client.js';
 import { isVerificationError } from '../lib/errors.js';
 import { originOf } from '../lib/origin.js';
@@ -106,9 +106,6 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
     return sendable;
   };
 
-  // The proof's `iat` on the issuer's clock, so `clockSkew: 'auto'` corrects proofs too.
-  const issuerNow = issuerTimeOf(verifier) ?? Date.now;
-
   const refreshed = (): Promise<Sendable | undefined> => {
     if (refresh === undefined) return Promise.resolve(undefined);
     refreshing ??= (async () => {
@@ -144,7 +141,8 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
       const proof = await dpop.proof({
         method: request.method,
         url: request.url,
-        iat: Math.floor(issuerNow() / 1000),
+        // On the issuer's clock of this token, so `clockSkew: 'auto'` corrects proofs too.
+        iat: Math.floor(issuerTimeOf(verifier, sent?.token) / 1000),
         ...(sent === undefined ? {} : { accessToken: sent.token }),
       });
       return withAuthorization(request, sent?.token, proof);

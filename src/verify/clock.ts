@@ -38,19 +38,3 @@ export function issuerClock(
     },
   };
 }
-
-// The issuer time of each verifier `createVerifier` made, kept beside it rather than on it, so
-// the public Verifier shape stays `{ verify, hydrate, clear }`: DPoP proofs (RFC 9449 §4.2 `iat`)
-// are dated by the clock that checks the tokens, `clockSkew: 'auto'` included.
-const issuerTimes = new WeakMap<object, () => number>();
-
-/** @internal Records the issuer time of a verifier object. */
-export function rememberIssuerTime<T extends object>(verifier: T, now: () => number): T {
-  issuerTimes.set(verifier, now);
-  return verifier;
-}
-
-/** @internal The issuer time (ms) of a verifier made by `createVerifier`, if it is one. */
-export function issuerTimeOf(verifier: unknown): (() => number) | undefined {
-  return typeof verifier === 'object' && verifier !== null ? issuerTimes.get(verifier) : undefined;
-}

@@ -1,42 +1,18 @@
 import { checkClaims, checkTimes } from './claims.js';
-import { issuerClock, rememberIssuerTime } from './clock.js';
+import { issuerClock } from './clock.js';
+import { buildFront, type Core, type Verifier, type VerifiedToken } from './front.js';
 import { VerificationError } from '../lib/errors.js';
-import { refuser, type EmitEvent } from '../lib/events.js';
+import { refuser } from '../lib/events.js';
 import { createKeyCache } from '../keyset/key-cache.js';
 import { checkKeyIssuer } from '../keys/key-issuer.js';
 import { verifyPrepared, type PreparedKey } from '../crypto/prepared-key.js';
 import { keyResolver, type AlgorithmCheck } from '../keyset/resolver.js';
 import { invalidSignature, signatureCheckFailed } from '../lib/map-error.js';
 import { createMemo } from '../lib/memo.js';
-import { resolveOptions, type VerifierOptions } from './options.js';
-import {
-  decodeToken,
-  deepFreeze,
-  parsePayload,
-  type DecodedToken,
-  type TokenPayload,
-} from '../token/compact.js';
-import type { TokenHeader } from '../token/header.js';
+import { resolveOptions, type ResolvedOptions, type VerifierOptions } from './options.js';
+import { decodeToken, deepFreeze, parsePayload, type DecodedToken } from '../token/compact.js';
 
-/**
- * A token that passed every check. The header is shared by every token that spells it the same,
- * so it is always frozen; the whole result is frozen when the memo keeps it (repeats share it).
- */
-export interface VerifiedToken {
-  readonly payload: Readonly<TokenPayload>;
-  readonly header: Readonly<TokenHeader>;
-  readonly token: string;
-}
-
-/** What `createVerifier` returns. */
-export interface Verifier {
-  /** Resolves with the verified token, or rejects with a `VerificationError`. */
-  verify(token: string): Promise<VerifiedToken>;
-  /** Fetch the keys now (at page load, say) so the first `verify` need not wait. */
-  hydrate(): Promise<void>;
-  /** Forget cached keys (in its store too) and remembered tokens. */
-  clear(): Promise<void>;
-}
+export type { Verifier, VerifiedToken } from './front.js';
 
 /**
  * Creates a verifier: fetches and caches the issuer's public keys, verifies the signature
@@ -55,8 +31,7 @@ export interface Verifier {
  * const { payload } = await verifier.verify(token);
  */
 export function createVerifier(options: VerifierOptions): Verifier {
-  const { verify, hydrate, clear, issuerNow } = createCoreVerifier(options);
-  return rememberIssuerTime({ verify, hydrate, clear }, issuerNow);
+  return buildFront(createCoreVerifier(resolveOptions(options, 'createVerifier')));
 }
 
 /** @internal What verifiers built on the core one (ID tokens) may add. */
@@ -65,33 +40,15 @@ export interface VerifierExtension {
   checkAlgorithm?: AlgorithmCheck;
 }
 
-/** @internal The core verifier with what extensions need: issuer time, leeway, and the event sink. */
-export interface CoreVerifier extends Verifier {
-  issuerNow(): number;
-  readonly leeway: number;
-  /** Reports a refusal (event `token:rejected`) and returns it; anything else is rethrown. */
-  refuse(error: unknown): VerificationError;
-  readonly emit: EmitEvent;
-}
-
 /**
  * @internal The verify pipeline, top to bottom: memo hit → decode once → algorithm → keys
  * (resolved before the check) → signature → claims → remember.
  */
 export function createCoreVerifier(
-  options: VerifierOptions,
+  options: ResolvedOptions,
   extension: VerifierExtension = {},
-): CoreVerifier {
-  const {
-    keys: source,
-    policy,
-    clock,
-    clockSkew,
-    cache: store,
-    memoMax,
-    emit,
-    crypto,
-  } = resolveOptions(options);
+): Core {
+  const { keys: source, policy, clock, clockSkew, cache: store, memoMax, emit, crypto } = options;
   const issuer = issuerClock(clock, clockSkew, emit);
   const memo = memoMax > 0 ? createMemo<VerifiedToken>(memoMax) : undefined;
   const allowed = new Set(policy.algorithms);
@@ -164,10 +121,8 @@ export function createCoreVerifier(
       keySetGeneration++;
       await keys.clear();
     },
-    issuerNow: issuer.now,
-    leeway: policy.leeway,
+    timing: () => ({ now: issuer.now(), leeway: policy.leeway }),
     refuse,
-    emit,
   };
 }
 

@@ -68,24 +68,8 @@ const absent = (token: TokenResult): token is null | undefined | '' =>
 
 /** Checks the options (TypeError at creation) and builds the shared logic. */
 export function createAttacher(options: VerifiedTokenOptions, caller: string): Attacher {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${caller} needs an options object`);
+  checkCallbacks(options, caller);
   const { verifier, getToken, refresh, responseToken, onToken, dpop } = options;
-  if (typeof verifier?.verify !== 'function')
-    throw new TypeError(`${caller}: "verifier" must come from createVerifier()`);
-  if (typeof getToken !== 'function')
-    throw new TypeError(`${caller}: "getToken" must be a function`);
-  for (const [name, value] of Object.entries({ refresh, responseToken, onToken })) {
-    if (value !== undefined && typeof value !== 'function')
-      throw new TypeError(`${caller}: "${name}" must be a function`);
-  }
-  if (
-    dpop !== undefined &&
-    (typeof dpop?.proof !== 'function' ||
-      typeof dpop.jkt !== 'string' ||
-      typeof dpop.learnNonce !== 'function')
-  )
-    throw new TypeError(`${caller}: "dpop" must come from createDpop()`);
   const origins = allowedOriginsOf(options.allowedOrigins, caller);
   let refreshing: Promise<Sendable | undefined> | undefined;
   const allows = (url: string): boolean => {
@@ -159,6 +143,28 @@ export function createAttacher(options: VerifiedTokenOptions, caller: string): A
       if (!absent(token)) await accept(token);
     },
   };
+}
+
+/** The functions and objects the options pass in (a TypeError at creation, naming `caller`). */
+function checkCallbacks(options: VerifiedTokenOptions, caller: string): void {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${caller} needs an options object`);
+  const { verifier, getToken, refresh, responseToken, onToken, dpop } = options;
+  if (typeof verifier?.verify !== 'function')
+    throw new TypeError(`${caller}: "verifier" must come from createVerifier()`);
+  if (typeof getToken !== 'function')
+    throw new TypeError(`${caller}: "getToken" must be a function`);
+  for (const [name, value] of Object.entries({ refresh, responseToken, onToken })) {
+    if (value !== undefined && typeof value !== 'function')
+      throw new TypeError(`${caller}: "${name}" must be a function`);
+  }
+  if (
+    dpop !== undefined &&
+    (typeof dpop?.proof !== 'function' ||
+      typeof dpop.jkt !== 'string' ||
+      typeof dpop.learnNonce !== 'function')
+  )
+    throw new TypeError(`${caller}: "dpop" must come from createDpop()`);
 }
 
 function allowedOriginsOf(value: unknown, caller: string): Set<string> {

@@ -3,7 +3,7 @@ import type { Duration } from '../lib/duration.js';
 import { readTable } from '../lib/options.js';
 import { MAX_STALE } from './options.js';
 import type { KeyStore, StoredKeySet } from './types.js';
-import { crossTab } from './cross-tab.js';
+import { CROSS_TAB, crossTab, type SharedKeyStore } from './cross-tab.js';
 
 /** The part of the standard `CacheStorage` a {@link cacheApiStore} uses (`default`: Workers). */
 interface CacheStorageLike {
@@ -52,8 +52,8 @@ export function cacheApiStore(cacheName?: string, options: { maxStale?: Duration
             throw error;
           }));
   const url = (key: string) => KEY_BASE + encodeURIComponent(key);
-  return {
-    coordinate: crossTab,
+  const shared: SharedKeyStore = {
+    [CROSS_TAB]: crossTab,
     async get(key) {
       const response = await (await open()).match(url(key));
       return response === undefined ? undefined : parseEntryText(await response.text());
@@ -69,4 +69,5 @@ export function cacheApiStore(cacheName?: string, options: { maxStale?: Duration
       await (await open()).delete(url(key));
     },
   };
+  return shared;
 }

@@ -1,5 +1,5 @@
 import type { KeyStore, StoredKeySet } from './types.js';
-import { crossTab } from './cross-tab.js';
+import { CROSS_TAB, crossTab, type SharedKeyStore } from './cross-tab.js';
 import { openDatabase } from '../lib/indexed-db.js';
 
 const OBJECT_STORE = 'key-sets';
@@ -41,10 +41,11 @@ export function indexedDbStore(name = 'tokenward'): KeyStore {
       transaction.onerror = transaction.onabort = () => reject(transaction.error);
     });
   };
-  return {
-    coordinate: crossTab,
+  const shared: SharedKeyStore = {
+    [CROSS_TAB]: crossTab,
     get: (key) => run('readonly', (s) => s.get(key)),
     set: (key, value: StoredKeySet) => run('readwrite', (s) => s.put(value, key)),
     delete: (key) => run('readwrite', (s) => s.delete(key)),
   };
+  return shared;
 }

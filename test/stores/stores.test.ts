@@ -11,6 +11,7 @@ import {
   webStorage,
   type KeyStore,
 } from '../../src/index.js';
+import { CROSS_TAB, type SharedKeyStore } from '../../src/stores/cross-tab.js';
 import { KeyServer } from '../helpers/key-server.js';
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
 
@@ -211,9 +212,11 @@ describe('memoryStore()', () => {
 
 describe('stores shared by browser tabs', () => {
   it('marks localStorage, and only it, as shared by the tabs', () => {
-    expect(webStorage(mapStorage()).coordinate).toBeUndefined();
+    expect((webStorage(mapStorage()) as Partial<SharedKeyStore>)[CROSS_TAB]).toBeUndefined();
     if (typeof localStorage !== 'undefined') {
-      expect(typeof webStorage(localStorage).coordinate).toBe('function');
+      expect(typeof (webStorage(localStorage) as Partial<SharedKeyStore>)[CROSS_TAB]).toBe(
+        'function',
+      );
     }
   });
 

@@ -13,7 +13,6 @@ import { createCoreVerifier, type VerifiedToken } from '../../verify/verifier.js
 import { fail, type Fail } from '../fail.js';
 
 const I = 'createIdTokenVerifier';
-import { providerSigningAlgs } from './signing-algs.js';
 import { constantTimeEqual, tokenHash } from './token-hash.js';
 
 /** Options of {@link createIdTokenVerifier}. */
@@ -89,7 +88,7 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenV
       audience: clientId,
       requiredClaims: ['exp', 'iat', 'sub'],
     }),
-    { checkAlgorithm: providerSigningAlgs },
+    { providerAlgorithms: true },
   );
   return buildFront(core, {
     readChecks,

@@ -97,6 +97,7 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
     state: stateHolder(),
     flight: singleFlight<StoredKeySet>(),
   };
+  follow(c);
   return {
     fresh() {
       const { entry } = look(c);
@@ -117,6 +118,14 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
       await c.store.delete();
     },
   };
+}
+
+/** Looks at each notice as it arrives, so a rotation another tab saw is adopted at once. */
+function follow(c: Remote): void {
+  void c.tabs.arrival().then(() => {
+    look(c);
+    follow(c);
+  });
 }
 
 /** The state, once any notice another tab posted since the last look has been considered. */

@@ -20,6 +20,8 @@ export interface CrossTab {
    * validate and adopt (or not); the same object until a new notice arrives.
    */
   latest(): unknown;
+  /** Settles when the next notice arrives (never, where no tabs share the store). */
+  arrival(): Promise<void>;
   /** Before a cold or forced fetch: waits, at most the source's `timeout`, for its Web Lock. */
   turn(): Promise<TabTurn>;
 }
@@ -47,7 +49,11 @@ const ALONE_TURN: TabTurn = {
   release: NOOP,
 };
 /** Where no tabs share the store: this tab fetches alone, at once. */
-export const ALONE: CrossTab = { latest: () => undefined, turn: async () => ALONE_TURN };
+export const ALONE: CrossTab = {
+  latest: () => undefined,
+  arrival: () => new Promise<void>(() => undefined),
+  turn: async () => ALONE_TURN,
+};
 
 // The one message: the set a tab just fetched and stored. It carries the set rather than asking
 // for a store read because Chromium's localStorage reaches other tabs asynchronously: a notice
@@ -76,12 +82,16 @@ export function crossTab(sourceId: string, timeoutMs: number): CrossTab {
   if (locks === undefined && channel === undefined) return ALONE;
   let latest: unknown;
   const waiting = new Set<() => void>();
+  let arrive: () => void = NOOP;
+  let arrived = new Promise<void>((resolve) => (arrive = resolve));
   if (channel !== undefined)
     channel.onmessage = (event: MessageEvent<unknown>) => {
       const data = event.data as { type?: unknown; entry?: unknown } | null;
       if (data?.type !== NOTICE) return;
       latest = data.entry;
       for (const wake of waiting) wake();
+      arrive();
+      arrived = new Promise<void>((resolve) => (arrive = resolve));
     };
   const lockName = `tokenward:${sourceId}`;
   const notice = () =>
@@ -96,6 +106,7 @@ export function crossTab(sourceId: string, timeoutMs: number): CrossTab {
     });
   return {
     latest: () => latest,
+    arrival: () => arrived,
     async turn() {
       const contended = locks !== undefined && (await isHeld(locks, lockName));
       // No lock (no Web Locks, or waited `timeout` in vain): this tab fetches alone.

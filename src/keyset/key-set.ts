@@ -5,7 +5,7 @@ import type { TokenHeader } from '../token/header.js';
 import { refusalOf } from '../keys/guard.js';
 import type { Observation } from '../keys/policy.js';
 import { createKeyCache, type KeyCacheOptions } from './key-cache.js';
-import { checkProviderSigningAlg } from './signing-algs.js';
+import type { AlgorithmRule } from './signing-algs.js';
 import { prepareKey, type PreparedKey } from '../crypto/prepared-key.js';
 import type { SignatureProvider } from '../crypto/provider.js';
 import { candidateKeys } from '../keys/select.js';
@@ -37,10 +37,10 @@ export interface KeySet {
 export interface KeySetOptions extends KeyCacheOptions {
   provider: SignatureProvider;
   /**
-   * The profile's algorithm rule (ID and logout tokens): the token's `alg` must also be one the
-   * provider's discovery document lists (read from the set's metadata).
+   * The profile's algorithm rule, read against the set's metadata before any key is chosen
+   * (ID and logout tokens: {@link checkProviderSigningAlg}); throws to refuse.
    */
-  providerAlgorithms: boolean;
+  algorithmRule: AlgorithmRule | undefined;
 }
 
 /**
@@ -53,7 +53,7 @@ export function createKeySet(options: KeySetOptions): KeySet {
   const cache = createKeyCache(options);
   const { provider, source } = options;
   const candidatesIn = (set: StoredKeySet, header: TokenHeader) => {
-    if (options.providerAlgorithms) checkProviderSigningAlg(header.alg, set.meta);
+    options.algorithmRule?.(header.alg, set.meta);
     return candidateKeys(set, header);
   };
   const found = (set: StoredKeySet, jwks: PublicJwk[], alg: string): Found | Promise<Found> => {

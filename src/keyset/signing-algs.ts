@@ -7,6 +7,9 @@ import type { SourceMeta } from '../stores/types.js';
  * `id_token_signing_alg_values_supported`, on top of the verifier's own allow-list. A rule of
  * the set's own metadata, applied by the key set before any key is chosen.
  */
+/** A profile's rule on the token's `alg` given the set's metadata; throws to refuse. */
+export type AlgorithmRule = (alg: string, meta: SourceMeta | undefined) => void;
+
 export function checkProviderSigningAlg(alg: string, meta: SourceMeta | undefined): void {
   const supported = meta?.idTokenSigningAlgs;
   if (supported !== undefined && !supported.includes(alg)) {

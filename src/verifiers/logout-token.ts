@@ -10,6 +10,7 @@ import type { TokenPayload } from '../token/compact.js';
 import { buildFront } from '../verify/front.js';
 import { resolveOptions } from '../verify/options.js';
 import { createCoreVerifier } from '../verify/verifier.js';
+import { checkProviderSigningAlg } from '../keyset/signing-algs.js';
 import { fail, type Fail } from './fail.js';
 
 /** The member of `events` that makes a JWT a logout token (Back-Channel Logout 1.0 §2.4). */
@@ -90,7 +91,7 @@ export function createLogoutTokenVerifier(
       // A logout token is delivered once: nothing to gain from remembering it.
       memo: false,
     }),
-    { providerAlgorithms: true },
+    { algorithmRule: checkProviderSigningAlg },
   );
   return buildFront(core, {
     readChecks: () => undefined,

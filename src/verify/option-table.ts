@@ -23,7 +23,7 @@ const A = 'createAccessTokenVerifier';
 const L = 'createLogoutTokenVerifier';
 /** An entry of `issuers` (createMultiIssuerVerifier). */
 const E = 'issuers[]';
-type Taker = Front | typeof E;
+export type Taker = Front | typeof E;
 
 /** The rules of the core verifier, each checked the same way whichever front was called. */
 export const CORE_OPTIONS = {
@@ -85,9 +85,6 @@ export const OPTION_TABLE: ReadonlyMap<string, readonly Taker[]> = new Map<strin
 export function takenBy(taker: Taker): string[] {
   return [...OPTION_TABLE].filter(([, takers]) => takers.includes(taker)).map(([name]) => name);
 }
-
-/** The names an entry of `issuers` takes. */
-export const ENTRY_OPTIONS = takenBy(E);
 
 function checkKeys(value: unknown, caller: string): KeySource {
   if (!isKeySource(value))

@@ -6,6 +6,7 @@ import { refuser } from '../lib/events.js';
 import { checkKeyIssuer } from '../keys/key-issuer.js';
 import { verifyPrepared, type PreparedKey } from '../crypto/prepared-key.js';
 import { createKeySet, type KeySet } from '../keyset/key-set.js';
+import type { AlgorithmRule } from '../keyset/signing-algs.js';
 import { invalidSignature, signatureCheckFailed } from '../lib/map-error.js';
 import { createMemo, type Memo } from '../lib/memo.js';
 import { resolveOptions, type ResolvedOptions, type VerifierOptions } from './options.js';
@@ -36,7 +37,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 /** What the core profile settings say: data, read by the layers below. */
 export interface CoreSettings {
   /** ID and logout tokens: `alg` must also be in the provider's discovery list. */
-  providerAlgorithms?: boolean;
+  algorithmRule?: AlgorithmRule;
 }
 
 /** A remembered result, and the key set that vouched for it (by identity). */
@@ -71,7 +72,7 @@ export function createCoreVerifier(options: ResolvedOptions, settings: CoreSetti
       clock,
       emit,
       provider: crypto,
-      providerAlgorithms: settings.providerAlgorithms === true,
+      algorithmRule: settings.algorithmRule,
     }),
     memo: memoMax > 0 ? createMemo<Remembered>(memoMax) : undefined,
     refuse: refuser(emit),

@@ -18,9 +18,9 @@ import { runCommand } from '../helpers/spawn.js';
 const root = resolve(import.meta.dirname, '../..');
 
 export const SIZE_BUDGET = {
-  index: 27.5 * 1024,
+  index: 28.5 * 1024, // issue 20 core: +1.1 KB gz for the options table and the split key set (see the branch report)
   ky: 10.75 * 1024,
-  iife: 36.5 * 1024,
+  iife: 37.5 * 1024, // issue 20 core, likewise
   minimalApp: 15.25 * 1024,
 };
 

@@ -10,6 +10,7 @@ import type { SignatureProvider } from '../../crypto/provider.js';
 import { buildFront, type Timing } from '../../verify/front.js';
 import { resolveOptions } from '../../verify/options.js';
 import { createCoreVerifier, type VerifiedToken } from '../../verify/verifier.js';
+import { checkProviderSigningAlg } from '../../keyset/signing-algs.js';
 import { fail, type Fail } from '../fail.js';
 
 const I = 'createIdTokenVerifier';
@@ -88,7 +89,7 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenV
       audience: clientId,
       requiredClaims: ['exp', 'iat', 'sub'],
     }),
-    { providerAlgorithms: true },
+    { algorithmRule: checkProviderSigningAlg },
   );
   return buildFront(core, {
     readChecks,

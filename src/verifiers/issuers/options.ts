@@ -7,7 +7,7 @@ import {
   type VerifierOptions,
   type VerifierOptionsBase,
 } from '../../verify/options.js';
-import { CORE_OPTIONS, ENTRY_OPTIONS, takenBy } from '../../verify/option-table.js';
+import { CORE_OPTIONS, takenBy } from '../../verify/option-table.js';
 
 /**
  * The rules a token is checked by: given once for every issuer, and overridable per entry.
@@ -95,6 +95,7 @@ export interface ResolvedIssuers {
 }
 
 const TOP_LEVEL = takenBy('createMultiIssuerVerifier');
+const ENTRY_OPTIONS = takenBy('issuers[]');
 /** The rules an entry may override; the rest of the top level is shared as it is. */
 const RULES = ENTRY_OPTIONS.filter((name) => TOP_LEVEL.includes(name));
 const SHARED = TOP_LEVEL.filter(

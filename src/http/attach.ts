@@ -1,6 +1,7 @@
-import { issuerTimeOf } from '../verify/clock.js';
+import { issuerTimeOf } from '../verify/front.js';
 import type { Dpop } from '../dpop/client.js';
 import { isVerificationError } from '../lib/errors.js';
+import { originOf } from '../lib/origin.js';
 import type { Verifier, VerifiedToken } from '../verify/verifier.js';
 import { checkBoundTo, saysUseDpopNonce } from './dpop.js';
 import { createDiscovery } from './discover.js';
@@ -113,24 +114,8 @@ export function createAttacher(
   caller: string,
   fetch?: FetchLike,
 ): Attacher {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${caller} needs an options object`);
+  checkCallbacks(options, caller);
   const { verifier, getToken, refresh, responseToken, onToken, dpop } = options;
-  if (typeof verifier?.verify !== 'function')
-    throw new TypeError(`${caller}: "verifier" must come from createVerifier()`);
-  if (typeof getToken !== 'function')
-    throw new TypeError(`${caller}: "getToken" must be a function`);
-  for (const [name, value] of Object.entries({ refresh, responseToken, onToken })) {
-    if (value !== undefined && typeof value !== 'function')
-      throw new TypeError(`${caller}: "${name}" must be a function`);
-  }
-  if (
-    dpop !== undefined &&
-    (typeof dpop?.proof !== 'function' ||
-      typeof dpop.jkt !== 'string' ||
-      typeof dpop.learnNonce !== 'function')
-  )
-    throw new TypeError(`${caller}: "dpop" must come from createDpop()`);
   const resources = readResources(options.resources, caller);
   const origins = allowedOriginsOf(options.allowedOrigins, caller, resources.length > 0);
   if (options.discover !== undefined && typeof options.discover !== 'boolean')
@@ -159,9 +144,6 @@ export function createAttacher(
     await onToken?.(verified);
     return sendable;
   };
-
-  // The proof's `iat` on the issuer's clock, so `clockSkew: 'auto'` corrects proofs too.
-  const issuerNow = issuerTimeOf(verifier) ?? Date.now;
 
   const refreshed = (to: Target, extra?: string[]): Promise<Sendable | undefined> => {
     if (refresh === undefined) return Promise.resolve(undefined);
@@ -213,7 +195,8 @@ export function createAttacher(
       const proof = await dpop.proof({
         method: request.method,
         url: request.url,
-        iat: Math.floor(issuerNow() / 1000),
+        // On the issuer's clock of this token, so `clockSkew: 'auto'` corrects proofs too.
+        iat: Math.floor(issuerTimeOf(verifier, sent?.token) / 1000),
         ...(sent === undefined ? {} : { accessToken: sent.token }),
       });
       return withAuthorization(request, sent?.token, proof);
@@ -230,6 +213,28 @@ export function createAttacher(
       if (!absent(token)) await accept(token);
     },
   };
+}
+
+/** The functions and objects the options pass in (a TypeError at creation, naming `caller`). */
+function checkCallbacks(options: VerifiedTokenOptions, caller: string): void {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${caller} needs an options object`);
+  const { verifier, getToken, refresh, responseToken, onToken, dpop } = options;
+  if (typeof verifier?.verify !== 'function')
+    throw new TypeError(`${caller}: "verifier" must come from createVerifier()`);
+  if (typeof getToken !== 'function')
+    throw new TypeError(`${caller}: "getToken" must be a function`);
+  for (const [name, value] of Object.entries({ refresh, responseToken, onToken })) {
+    if (value !== undefined && typeof value !== 'function')
+      throw new TypeError(`${caller}: "${name}" must be a function`);
+  }
+  if (
+    dpop !== undefined &&
+    (typeof dpop?.proof !== 'function' ||
+      typeof dpop.jkt !== 'string' ||
+      typeof dpop.learnNonce !== 'function')
+  )
+    throw new TypeError(`${caller}: "dpop" must come from createDpop()`);
 }
 
 function allowedOriginsOf(value: unknown, caller: string, withResources: boolean): Set<string> {
@@ -256,17 +261,6 @@ function allowedOriginsOf(value: unknown, caller: string, withResources: boolean
       return origin;
     }),
   );
-}
-
-function originOf(url: string): string | undefined {
-  try {
-    const { origin, protocol } = new URL(url);
-    return origin !== 'null' && (protocol === 'https:' || protocol === 'http:')
-      ? origin
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -121,7 +121,6 @@ export function createAttacher(
   if (options.discover !== undefined && typeof options.discover !== 'boolean')
     throw new TypeError(`${caller}: "discover" must be true or false`);
   const discovery = options.discover === true ? createDiscovery(fetch) : undefined;
-  const refreshing = new Map<string, Promise<Sendable | undefined>>();
   const target = (url: string): Target | undefined =>
     targetOf(url, resources, (origin) => origins.has(origin), discovery?.fresh());
   const allows = (url: string): boolean => target(url) !== undefined;
@@ -145,24 +144,7 @@ export function createAttacher(
     return sendable;
   };
 
-  const refreshed = (to: Target, extra?: string[]): Promise<Sendable | undefined> => {
-    if (refresh === undefined) return Promise.resolve(undefined);
-    const context = contextOf(to.url, to.entry, extra);
-    const key = `${context.resource ?? ''} ${context.scopes?.join(' ') ?? ''}`;
-    let shared = refreshing.get(key);
-    if (shared === undefined) {
-      shared = (async () => {
-        try {
-          const token = await refresh(context);
-          return absent(token) ? undefined : await accept(token, to, context.scopes);
-        } finally {
-          refreshing.delete(key);
-        }
-      })();
-      refreshing.set(key, shared);
-    }
-    return shared;
-  };
+  const refreshed = sharedRefresh(refresh, accept);
 
   return {
     canRefresh: refresh !== undefined,
@@ -189,6 +171,51 @@ export function createAttacher(
       const entry = await discovery.learn(response, to.url);
       return entry === undefined ? undefined : { url: to.url, entry };
     },
+    ...dpopSide(dpop, verifier),
+    async checkResponse(response, requestUrl) {
+      // A constructed Response has no url; then the request's is the only one there is.
+      if (responseToken === undefined || !allows(response.url || requestUrl)) return;
+      const token = await responseToken(response);
+      if (!absent(token)) await accept(token);
+    },
+  };
+}
+
+/**
+ * One refresh per resource and scopes, shared by every caller waiting at the time; what it yields
+ * is verified (and fitted to the resource) like any token before it may be sent.
+ */
+function sharedRefresh(
+  refresh: VerifiedTokenOptions['refresh'],
+  accept: (token: string, to: Target, scopes?: string[]) => Promise<Sendable>,
+): Attacher['refreshed'] {
+  const refreshing = new Map<string, Promise<Sendable | undefined>>();
+  return (to, extra) => {
+    if (refresh === undefined) return Promise.resolve(undefined);
+    const context = contextOf(to.url, to.entry, extra);
+    const key = `${context.resource ?? ''} ${context.scopes?.join(' ') ?? ''}`;
+    let shared = refreshing.get(key);
+    if (shared === undefined) {
+      shared = (async () => {
+        try {
+          const token = await refresh(context);
+          return absent(token) ? undefined : await accept(token, to, context.scopes);
+        } finally {
+          refreshing.delete(key);
+        }
+      })();
+      refreshing.set(key, shared);
+    }
+    return shared;
+  };
+}
+
+/** With `dpop`: a fresh proof per request, dated on the token's issuer clock, and the server's nonce. */
+function dpopSide(
+  dpop: VerifiedTokenOptions['dpop'],
+  verifier: VerifiedTokenOptions['verifier'],
+): Pick<Attacher, 'authorize' | 'wantsNonce'> {
+  return {
     async authorize(request, sent) {
       if (dpop === undefined || (sent !== undefined && !sent.bound))
         return withAuthorization(request, sent?.token);
@@ -205,12 +232,6 @@ export function createAttacher(
       if (dpop === undefined) return false;
       dpop.learnNonce(response.url || requestUrl, response.headers);
       return response.headers.has('dpop-nonce') && (await saysUseDpopNonce(response));
-    },
-    async checkResponse(response, requestUrl) {
-      // A constructed Response has no url; then the request's is the only one there is.
-      if (responseToken === undefined || !allows(response.url || requestUrl)) return;
-      const token = await responseToken(response);
-      if (!absent(token)) await accept(token);
     },
   };
 }

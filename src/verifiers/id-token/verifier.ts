@@ -21,7 +21,12 @@ export interface IdTokenVerifierOptions extends OpenIdProviderOptions {
   /** This app's client id: `aud` must contain it, and `azp`, when present, must equal it. */
   clientId: string;
   /** Remember verified ID tokens (see `createVerifier`). @default { max: 1000 } */
-  memo?: false | { max: number };
+  memo?:
+    | false
+    | {
+        /** How many verified tokens to keep. */
+        max: number;
+      };
 }
 
 /** What verifiers of an OpenID provider's own tokens share: ID tokens, logout tokens. */

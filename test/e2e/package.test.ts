@@ -24,7 +24,9 @@ export const SIZE_BUDGET = {
   index: 33 * 1024,
   ky: 13.5 * 1024,
   iife: 42 * 1024,
-  minimalApp: 14 * 1024,
+  // Issue 20's options table (did-you-mean, every front's rows) and its split key set took the
+  // minimal app from 12,504 to 14,605 B: over issue 20's 11 KiB, so that issue stays open.
+  minimalApp: 14.5 * 1024,
 };
 
 describe('the package as users get it', () => {

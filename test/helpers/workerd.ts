@@ -96,7 +96,8 @@ export async function bundleWorker(entry: string, file: string): Promise<void> {
       nodeResolve({ browser: true, exportConditions: [...WORKER_CONDITIONS] }),
     ],
   });
-  await bundle.write({ file, format: 'es' });
+  // pem() loads jose (and signed sets their PEM anchors) with import(): one file for workerd.
+  await bundle.write({ file, format: 'es', inlineDynamicImports: true });
   await bundle.close();
 }
 

@@ -31,12 +31,18 @@ const variant: fc.Arbitrary<Variant> = fc.record({
   pick: fc.nat({ max: 1_000_000 }),
 });
 
-/** The corpus for `signers` at time `now` (seconds): `perRule` tokens per rule and algorithm. */
+/** Where and when the corpus is made: `now` in seconds, `attacker` the URL `jku`/`x5u` name. */
+export interface CorpusOptions {
+  now: number;
+  attacker: string;
+  perRule: number;
+  seed: number;
+}
+
+/** The corpus for `signers`: `perRule` tokens per rule and algorithm. */
 export async function makeCorpus(
   signers: readonly Signer[],
-  now: number,
-  perRule: number,
-  seed: number,
+  { now, attacker, perRule, seed }: CorpusOptions,
 ): Promise<Case[]> {
   const jobs = RULES.flatMap((rule, ruleIndex) =>
     signers
@@ -47,7 +53,7 @@ export async function makeCorpus(
           .map(async (v): Promise<Case> => ({
             rule,
             alg: signer.alg,
-            token: await rule.make({ signer, variant: v, now }),
+            token: await rule.make({ signer, variant: v, now, attacker }),
             expected: expected(rule),
           })),
       ),

@@ -140,6 +140,27 @@ ${fullTable(summaries)}
 `;
 }
 
+/**
+ * Rules whose treatment by some library differs from what `doc` says: what a larger corpus
+ * found beyond the fixed one (the page's "Every kind of token" table, last three columns).
+ */
+export function treatmentChanges(rows: readonly Row[], doc: string): string[] {
+  const documented = new Map<string, string[]>();
+  for (const line of doc.split('\n')) {
+    const cells = line.split('|').map((cell) => cell.trim());
+    if (cells.length === 9) documented.set(cells[1]!, cells.slice(5, 8));
+  }
+  return summarise(rows).flatMap(({ rule, treatments }) => {
+    const measured = LIBRARIES.map((library) => treatments[library]);
+    const before = documented.get(code(rule.id));
+    return before?.join() === measured.join()
+      ? []
+      : [
+          `${rule.id}: ${LIBRARIES.join('/')} ${before?.join('/') ?? 'undocumented'} → ${measured.join('/')}`,
+        ];
+  });
+}
+
 /** The committed page, or '' when there is none yet. */
 export function committedDoc(): string {
   try {

@@ -91,8 +91,8 @@ const valid: Rule[] = [
     make: (d) =>
       token(d, {
         header: {
-          jku: 'https://attacker.test/jwks.json',
-          x5u: 'https://attacker.test/cert.pem',
+          jku: `${d.attacker}/jwks.json`,
+          x5u: `${d.attacker}/cert.pem`,
           jwk: d.signer.impostor.publicJwk,
         },
       }),
@@ -492,7 +492,7 @@ const signatures: Rule[] = [
     make: (d) =>
       token(d, {
         key: d.signer.impostor,
-        header: { jwk: d.signer.impostor.publicJwk, jku: 'https://attacker.test/jwks.json' },
+        header: { jwk: d.signer.impostor.publicJwk, jku: `${d.attacker}/jwks.json` },
       }),
   },
 ];

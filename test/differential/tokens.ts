@@ -22,6 +22,8 @@ export interface Draw {
   signer: Signer;
   variant: Variant;
   now: number;
+  /** A real server on 127.0.0.1 serving the impostor keys: `jku`/`x5u` point there. */
+  attacker: string;
 }
 
 export function headerOf(draw: Draw, extra: Record<string, unknown> = {}): Record<string, unknown> {

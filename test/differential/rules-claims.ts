@@ -56,7 +56,7 @@ export const claims: Rule[] = [
   {
     id: 'iss-wrong',
     title: '`iss` another issuer, or ours with a trailing slash',
-    rfc: 'RFC 7519 §4.1.1',
+    rfc: 'RFC 7519 §4.1.1, RFC 8725 §3.8',
     verdict: 'reject',
     make: (d) => token(d, { claims: { iss: choose(d, ['https://evil.test', `${ISSUER}/`]) } }),
   },

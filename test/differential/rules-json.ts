@@ -61,7 +61,7 @@ export const duplicates: Rule[] = [
   {
     id: 'duplicate-alg-last-valid',
     title: 'header `alg` twice, `HS256` first and the real one last',
-    rfc: 'RFC 7515 §5.2 (reject, or use the last)',
+    rfc: 'RFC 7515 §4 (reject, or use the last)',
     verdict: 'either',
     policy: 'accept',
     make: (d) => {
@@ -72,7 +72,7 @@ export const duplicates: Rule[] = [
   {
     id: 'duplicate-alg-last-none',
     title: 'header `alg` twice, the real one first and `none` last',
-    rfc: 'RFC 7515 §5.2',
+    rfc: 'RFC 7515 §4',
     verdict: 'reject',
     make: (d) => {
       const header = JSON.stringify(headerOf(d)).replace(/}$/, ',"alg":"none"}');
@@ -82,7 +82,7 @@ export const duplicates: Rule[] = [
   {
     id: 'duplicate-exp-last-past',
     title: '`exp` twice, the last one past',
-    rfc: 'RFC 7515 §5.2, RFC 7519 §4',
+    rfc: 'RFC 7519 §4',
     verdict: 'reject',
     make: (d) => {
       const past = `,"exp":${d.now - d.variant.life}}`;
@@ -96,7 +96,7 @@ export const duplicates: Rule[] = [
   {
     id: 'duplicate-aud-last-right',
     title: '`aud` twice, a wrong one first and ours last',
-    rfc: 'RFC 7515 §5.2, RFC 7519 §4 (reject, or use the last)',
+    rfc: 'RFC 7519 §4 (reject, or use the last)',
     verdict: 'either',
     policy: 'accept',
     make: (d) => {
@@ -107,7 +107,7 @@ export const duplicates: Rule[] = [
   {
     id: 'duplicate-iss-last-wrong',
     title: '`iss` twice, ours first and a wrong one last',
-    rfc: 'RFC 7515 §5.2, RFC 7519 §4',
+    rfc: 'RFC 7519 §4',
     verdict: 'reject',
     make: (d) => {
       const payload = JSON.stringify(claimsOf(d)).replace(/}$/, ',"iss":"https://evil.test"}');
@@ -120,7 +120,7 @@ export const structure: Rule[] = [
   {
     id: 'header-not-object',
     title: 'header JSON an array, string, number, `null` or cut short, signed',
-    rfc: 'RFC 7515 §5.2 step 3, RFC 7519 §7.2',
+    rfc: 'RFC 7515 §5.2 step 3, RFC 7519 §7.2 step 4',
     verdict: 'reject',
     make: (d) => {
       const header = choose(d, [
@@ -172,22 +172,24 @@ export const structure: Rule[] = [
   },
   {
     id: 'crit-unknown',
-    title: '`crit` naming an extension not understood, a registered name, or empty',
-    rfc: 'RFC 7515 §4.1.11',
+    title: '`crit` naming an extension not understood',
+    rfc: 'RFC 7515 §4.1.11 (the JWS is invalid)',
     verdict: 'reject',
-    make: (d) =>
-      token(d, {
-        header: choose(d, [
-          { crit: ['urn:example:policy'], 'urn:example:policy': 1 },
-          { crit: ['kid'] },
-          { crit: [] },
-        ]),
-      }),
+    make: (d) => token(d, { header: { crit: ['urn:example:policy'], 'urn:example:policy': 1 } }),
+  },
+  {
+    id: 'crit-misused',
+    title: '`crit` empty, or naming a parameter RFC 7515 defines (`kid`)',
+    rfc: 'RFC 7515 §4.1.11 (recipients may reject)',
+    verdict: 'either',
+    policy: 'reject',
+    why: 'no producer that follows RFC 7515 writes it, and each recipient reads it its own way',
+    make: (d) => token(d, { header: choose(d, [{ crit: ['kid'] }, { crit: [] }]) }),
   },
   {
     id: 'b64-false',
     title: '`b64: false` listed in `crit`, over the usual signing input',
-    rfc: 'RFC 7519 §7.2 step 6 (a JWT payload is base64url)',
+    rfc: 'RFC 7519 §7.2 step 9 (a JWT payload is base64url)',
     verdict: 'reject',
     make: (d) => token(d, { header: { b64: false, crit: ['b64'] } }),
   },

@@ -53,7 +53,7 @@ const guards = new Map<string, ProtectedResource>();
 let resourceA = '';
 let resourceB = '';
 
-/** The API's answer: metadata, then the guard on /api (and /api/write needing a:write too). */
+/** The API's answer: metadata, then the guard on /api (with ROUTE_SCOPES on top); other paths open. */
 const protectedApi = (name: string) => async (request: Request) => {
   const protect = guards.get(name)!;
   const metadata = protect.metadata(request);

@@ -33,9 +33,14 @@ export function verifiedTokenHooks(
     ],
     afterResponse: [
       async ({ request, response, retryCount }: HookState & { response: Response }) => {
-        const target = attacher.target(request.url);
-        if (target === undefined) return undefined;
+        const current = attacher.target(request.url);
+        if (current === undefined) return undefined;
         const sent = sentWith(request);
+        // discover: true sends no token while the resource is unknown; by this 401 a concurrent
+        // request may have learned it. Learn from this one too, as createFetch does with the
+        // target it sent under (ky hands this hook a clone: no per-request memory works).
+        const target =
+          sent === undefined && attacher.discovers ? { ...current, entry: undefined } : current;
         if (retryCount === 0 && (await attacher.wantsNonce(response, request.url)))
           return ky.retry({ request: await attacher.authorize(request, sent), delay: 0 });
         if (

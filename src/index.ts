@@ -20,6 +20,7 @@ export type { VerifierEvent } from './lib/events.js';
 export { jwks } from './keys/jwks.js';
 export { discovery } from './keys/discovery.js';
 export { pem, type PemOptions } from './keys/pem.js';
+export { signedJwks, type SignedJwksOptions } from './keys/signed-jwks.js';
 export { localJwks } from './keys/local.js';
 export type { DiscoveryKeySource, KeySource, RemoteSourceOptions } from './keys/source.js';
 export type { PublicJwk } from './lib/jwk.js';

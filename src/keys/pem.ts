@@ -11,6 +11,7 @@ import {
   type RemoteKeys,
   type RemoteSourceOptions,
 } from './source.js';
+import { readTrust } from './trust.js';
 
 /** Options of {@link pem}: the key's algorithm, plus the remote options when given a URL. */
 export interface PemOptions extends RemoteSourceOptions {
@@ -53,6 +54,7 @@ export function pem(textOrUrl: string | URL, options: PemOptions = {}): KeySourc
   const url = pemUrl(textOrUrl);
   const remote: RemoteKeys = {
     ...remotePolicy(remoteOptions, 'pem()'),
+    pins: readTrust(remoteOptions, new URL(url), 'pem()').pins,
     accept: 'application/x-pem-file, text/plain;q=0.9, */*;q=0.5',
     locate: async () => ({ url }),
     async parse(response, from) {
@@ -86,7 +88,7 @@ function looksLikeUrl(text: string): boolean {
  * The first public key or certificate block. Text holding a private key anywhere is refused
  * whole, with the fix; messages name labels only, never the text.
  */
-function pemBlock(text: string, where: string): { label: string; text: string } {
+export function pemBlock(text: string, where: string): { label: string; text: string } {
   for (const [, label] of text.matchAll(PEM_LABELS)) {
     if (label!.includes('PRIVATE KEY'))
       throw invalid(`${where} holds a private key (${label}). ${PUBLISH_PUBLIC_KEY_HINT}`);
@@ -111,7 +113,11 @@ function invalid(message: string): VerificationError {
   return new VerificationError('ERR_KEY_INVALID', message);
 }
 
-async function keysFromPem(block: { label: string; text: string }, alg: string): Promise<unknown> {
+/** The key of a PEM block as a screened public JWK for `alg`, in a one-key array. */
+export async function keysFromPem(
+  block: { label: string; text: string },
+  alg: string,
+): Promise<unknown> {
   let key: CryptoKey;
   try {
     key =

@@ -7,7 +7,9 @@ import { screenKeySet } from '../keys/guard.js';
 import { LOADER, type KeySource, type RemoteKeys } from '../keys/source.js';
 import { readStoredKeySet } from '../keys/stored-entry.js';
 import type { KeyResponse } from '../keys/policy.js';
+import type { SignatureProvider } from '../crypto/provider.js';
 import { fetchDocument } from './transport.js';
+import { capped, pastExpiry, readFetchedSet, readStoredSet, refuseExpired } from './trusted.js';
 
 /** The key set one verifier holds for one source, with the rules for refreshing it. */
 export interface KeyCache {
@@ -27,6 +29,8 @@ export interface KeyCacheOptions {
   store: KeyStore;
   clock: () => number;
   emit: EmitEvent;
+  /** Hashes thumbprints for `pins` and verifies signed sets. */
+  provider: SignatureProvider;
   /** Called when the set's keys change, so remembered tokens are forgotten. */
   onChange: () => void;
   /** Told of every key-server answer with a `Date` header (clock-skew estimates). */
@@ -92,8 +96,12 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
     emit({ type: 'keys:adopted', source: source.id });
     return (entry = next);
   };
+  const trust = { provider: options.provider, emit, sourceId: source.id };
+  // Pins and signatures are checked asynchronously, which the cross-tab hand-over cannot wait
+  // for: a pinned or signed source reads the shared store only through readStoredSet.
+  const checked = remote.pins !== undefined || remote.signed !== undefined;
   const tabs =
-    options.store.coordinate?.({
+    (checked ? undefined : options.store.coordinate)?.({
       sourceId: source.id,
       timeoutMs: fetchPolicy.timeoutMs,
       read: () => store.get(),
@@ -104,7 +112,8 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
     }) ?? ALONE;
 
   const readStore = async (): Promise<void> => {
-    entry ??= readStoredKeySet(await store.get());
+    const stored = await readStoredSet(await store.get(), remote, { ...trust, now: clock() });
+    entry ??= stored;
   };
 
   const read = async (
@@ -127,12 +136,22 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
     const response = await read(url, remote.accept, held?.etag, bypassCache);
     const now = clock();
     const until = freshUntil(now, response.maxAge, policy);
-    if (response.notModified) return { ...held!, fetchedAt: now, freshUntil: until };
-    const { keys, refused } = screenKeySet(
-      await remote.parse(response, url),
-      `The key set from ${url}`,
-    );
-    const next: StoredKeySet = { v: 1, keys, refused, fetchedAt: now, freshUntil: until };
+    if (response.notModified) {
+      refuseExpired(held!.signed, now, `The key set from ${url}`);
+      return { ...held!, fetchedAt: now, freshUntil: capped(until, held!.signed) };
+    }
+    const { keys, refused, signed } = await readFetchedSet(remote, response, url, held, {
+      ...trust,
+      now,
+    });
+    const next: StoredKeySet = {
+      v: 1,
+      keys,
+      refused,
+      fetchedAt: now,
+      freshUntil: capped(until, signed),
+    };
+    if (signed !== undefined) next.signed = signed;
     if (response.etag !== undefined) next.etag = response.etag;
     if (meta !== undefined) next.meta = meta;
     if (held !== undefined && JSON.stringify(held.keys) !== JSON.stringify(keys)) onChange();
@@ -172,7 +191,7 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
 
   const staleIfError = (): StoredKeySet | undefined => {
     const now = clock();
-    if (!isServableStale(entry, now, policy)) return undefined;
+    if (!isServableStale(entry, now, policy) || pastExpiry(entry, now)) return undefined;
     emit({
       type: 'keys:stale',
       source: source.id,
@@ -225,7 +244,10 @@ function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache 
     },
     servable() {
       const now = clock();
-      return isFresh(entry, now) || (lastFailed && isServableStale(entry, now, policy));
+      return (
+        isFresh(entry, now) ||
+        (lastFailed && isServableStale(entry, now, policy) && !pastExpiry(entry, now))
+      );
     },
     async clear() {
       entry = undefined;

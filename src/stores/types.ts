@@ -27,6 +27,15 @@ export interface StoredKeySet {
   etag?: string;
   /** What a discovery document said besides `jwks_uri`. */
   meta?: SourceMeta;
+  /** For `signedJwks`: the JWS the keys came in (verified again when read back) and its times. */
+  signed?: SignedMeta;
+}
+
+/** A signed key set's JWS and its `iat` and `exp` (seconds since the epoch). */
+export interface SignedMeta {
+  jws: string;
+  iat: number;
+  exp?: number;
 }
 
 /**

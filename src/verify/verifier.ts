@@ -104,6 +104,7 @@ export function createCoreVerifier(
     store,
     clock,
     emit,
+    provider: crypto,
     onDate: issuer.observe,
     onChange: () => {
       keySetGeneration++;

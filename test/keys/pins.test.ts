@@ -12,6 +12,7 @@ import {
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
 import { codeOf, refusal } from '../helpers/outcome.js';
 import { KeyServer } from '../helpers/key-server.js';
+import { webCrypto } from '../../src/crypto/webcrypto.js';
 
 const server = new KeyServer();
 let k1: TestKey;
@@ -162,5 +163,28 @@ describe('pins: stored entries', () => {
     const error = await refusal(verifier.verify(await sign(k2)));
     expect(error.message).toContain('not pinned');
     expect(server.count('/jwks')).toBe(0);
+  });
+});
+
+describe('pins: no per-verify cost', () => {
+  it('hashes each key once, when its set is fetched, and never on a verify', async () => {
+    server.json('/jwks', keySet(k1, k2));
+    let digests = 0;
+    const counting = {
+      ...webCrypto,
+      name: 'counting WebCrypto',
+      digest: (hash: 'SHA-256', data: Uint8Array) => (digests++, webCrypto.digest(hash, data)),
+    };
+    const verifier = createVerifier({
+      keys: jwks(`${server.url}/jwks`, { retry: 0, pins: [pin1, pin2] }),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      crypto: counting as never,
+      memo: false,
+    });
+    await verifier.hydrate();
+    expect(digests).toBe(2);
+    for (let i = 0; i < 20; i++) await verifier.verify(await sign(i % 2 ? k1 : k2, { n: i }));
+    expect(digests).toBe(2);
   });
 });

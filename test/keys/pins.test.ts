@@ -59,7 +59,7 @@ describe('pins: the option', () => {
     [[`${'A'.repeat(42)}=`], 'padding'],
     [[`${'A'.repeat(41)}+A`], 'base64, not base64url'],
     [[42], 'not a string'],
-  ])('is a TypeError naming the factory for %j (%s)', (pins) => {
+  ] as [unknown, string][])('is a TypeError naming the factory for %j (%s)', (pins) => {
     const url = `${server.url}/jwks`;
     expect(() => jwks(url, { pins: pins as never })).toThrow(/^jwks\(\): .*pin/);
     expect(() => discovery(server.url, { pins: pins as never })).toThrow(/^discovery\(\): .*pin/);

@@ -6,6 +6,10 @@ import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
 const entries = { index: 'src/index.ts', ky: 'src/ky.ts' };
+// tokenward/portable has no Node twin: one build serves every condition, dist/node/ has none.
+const withPortable = { ...entries, portable: 'src/portable.ts' };
+// ESM builds keep these as imports (apps share one copy); CommonJS inlines them (ESM-only).
+const noble = /^@noble\//;
 const ts = (tsconfig = './tsconfig.json', outDir = 'dist') =>
   typescript({ tsconfig, noEmit: false, declaration: false, outDir });
 const browserResolve = () =>
@@ -52,10 +56,10 @@ const nodeSeam = () => {
 const nodeTs = () => ts('./tsconfig.node.json', 'dist/node');
 
 export default [
-  // ESM: jose and ky stay imports, so apps share one copy with their own.
+  // ESM: jose, ky and @noble stay imports, so apps share one copy with their own.
   {
-    input: entries,
-    external: ['jose', 'ky'],
+    input: withPortable,
+    external: ['jose', 'ky', noble],
     plugins: [ts()],
     output: {
       dir: 'dist',
@@ -66,7 +70,7 @@ export default [
   },
   // CommonJS: jose and ky are ESM-only, so they are inlined.
   {
-    input: entries,
+    input: withPortable,
     plugins: [browserResolve(), ts()],
     output: {
       dir: 'dist',
@@ -111,8 +115,8 @@ export default [
     },
   },
   {
-    input: entries,
-    external: ['jose', 'ky'],
+    input: withPortable,
+    external: ['jose', 'ky', noble],
     plugins: [dts({ tsconfig: './tsconfig.json' }), ctsTwins],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
   },

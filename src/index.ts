@@ -35,6 +35,7 @@ export { denoKvStore, type DenoKvLike } from './stores/deno-kv.js';
 export type { KeyStore, StoredKeySet, SourceMeta } from './stores/types.js';
 export { createFetch, type VerifiedFetchOptions } from './http/fetch.js';
 export type { VerifiedTokenOptions, TokenResult } from './http/attach.js';
+export type { ResourceEntry, TokenContext } from './http/resources.js';
 export {
   createIdTokenVerifier,
   type IdTokenVerifier,
@@ -76,3 +77,12 @@ export {
   type DpopVerifiedToken,
 } from './dpop/verifier.js';
 export type { DpopRequest } from './dpop/request.js';
+export {
+  protectResource,
+  type ProtectResourceOptions,
+  type ProtectedResource,
+  type ProtectChecks,
+  type ProtectResult,
+} from './resource/protect.js';
+export { redisReplayStore, type RedisSetLike } from './stores/redis-replay.js';
+export { denoKvReplayStore, type DenoKvAtomicLike } from './stores/deno-kv-replay.js';

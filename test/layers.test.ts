@@ -8,12 +8,14 @@ const LAYERS = [
   'lib', // errors, events, durations, base64url, error mapping, the memo, shared helpers
   'token', // split, decode once, header rules
   'crypto', // the signature seam: algorithms, prepared keys, WebCrypto and node:crypto checks
+  'portable', // portableCrypto: signatures on BigInt and @noble, no WebCrypto (tokenward/portable)
   'stores', // KeyStore and each store, cross-tab, replay stores
   'keys', // key sources (descriptions), the key guard, RSA and ROCA checks
   'keyset', // the key cache, transport (the only fetch), freshness, candidate keys
   'verify', // the pipeline, claims, the clock, the options
   'verifiers', // several issuers, ID, access and logout tokens: the core plus their checks
   'dpop', // client proofs and server checks
+  'resource', // the resource server's half: protectResource, its metadata and challenges
   'http', // verify before attaching: fetch, ky
   '.', // the entries: named exports only
 ];
@@ -59,6 +61,29 @@ describe('the tree shows the layers', () => {
       expect(text, path).not.toMatch(/from '[^']*(default|base64url)-node/);
       if (path !== 'lib/base64url-node.ts') expect(text, path).not.toMatch(/\bBuffer\./);
     }
+  });
+
+  // tokenward/portable is for where WebCrypto is missing (an insecure context, Hermes): nothing
+  // it reaches, dynamic imports included, may lean on crypto.subtle or on a Node built-in.
+  it('keeps everything tokenward/portable reaches free of crypto.subtle and Node built-ins', () => {
+    const reached = new Set<string>();
+    const visit = (path: string): void => {
+      if (reached.has(path)) return;
+      reached.add(path);
+      const text = readFileSync(join(src, path), 'utf8');
+      expect(text, path).not.toMatch(/crypto\.subtle|from 'node:|\bBuffer\.|\bprocess\./);
+      // Type-only imports leave nothing in the bundle, so they are not followed.
+      for (const [, typeOnly, spec] of text.matchAll(
+        /(?:^(?:import|export) (type )?[^;]*?from |import\()'(\.[^']+)'/gm,
+      ))
+        if (typeOnly === undefined)
+          visit(relative(src, resolve(dirname(join(src, path)), spec!)).replace(/\.js$/, '.ts'));
+    };
+    visit('portable.ts');
+    expect([...reached]).not.toContain('crypto/provider.ts');
+    expect([...reached]).toEqual(
+      expect.arrayContaining(['portable/ecdsa.ts', 'portable/eddsa.ts']),
+    );
   });
 
   it('has no import cycle, type-only imports included', () => {

@@ -33,8 +33,3 @@ export function decodeStrict(text: unknown): Uint8Array<ArrayBuffer> | undefined
     decoded.length,
   ) as Uint8Array<ArrayBuffer>;
 }
-
-/** Same contract as src/lib/base64url.ts `encodeBase64url`. */
-export function encodeBase64url(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url');
-}

@@ -52,19 +52,3 @@ export function decodeStrict(text: unknown): Uint8Array<ArrayBuffer> | undefined
   const canonical = chars <= 127 && sextets >= 0 && rest !== 1 && (last & unusedMask) === 0;
   return canonical ? bytes : undefined;
 }
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/** Unpadded base64url of `bytes` (RFC 4648 §5), as JWS, thumbprints and DPoP write it. */
-export function encodeBase64url(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const bits = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out +=
-      ALPHABET[bits >> 18]! +
-      ALPHABET[(bits >> 12) & 63] +
-      ALPHABET[(bits >> 6) & 63] +
-      ALPHABET[bits & 63];
-  }
-  return out.slice(0, Math.ceil((bytes.length * 4) / 3));
-}

@@ -111,6 +111,7 @@ export default [
       file: 'dist/tokenward.iife.js',
       format: 'iife',
       name: 'Tokenward',
+      inlineDynamicImports: true, // pem() loads jose lazily; a script tag has no chunks
       plugins: [terser()],
     },
   },

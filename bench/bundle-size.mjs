@@ -11,7 +11,8 @@ import { title } from './lib/report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const APPS = ['tokenward', 'jose', 'aws-jwt-verify'];
-const TARGET = 12 * 1024;
+const TARGET = 10 * 1024; // issue 20: 10 KiB, and under 11 KiB to land
+const TO_LAND = 11 * 1024;
 const gzip = (code) => gzipSync(code, { level: 9 }).byteLength;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -82,7 +83,7 @@ export async function bundleSizes({ withRollup = true } = {}) {
   }
   const tw = results.tokenward.esbuild.gzip;
   console.log(
-    `  tokenward: ${kib(tw)} gzip, target ≤ ${kib(TARGET)}: ${tw <= TARGET ? 'met' : `NOT met (${kib(tw - TARGET)} over)`}`,
+    `  tokenward: ${kib(tw)} gzip, target ≤ ${kib(TARGET)}: ${tw <= TARGET ? 'met' : `NOT met (${kib(tw - TARGET)} over)`}; under ${kib(TO_LAND)} to land: ${tw < TO_LAND ? 'yes' : 'no'}`,
   );
   console.log('  minified bytes each package puts in the bundle (esbuild metafile, before gzip):');
   for (const app of APPS) {

@@ -1,11 +1,12 @@
-// Scenario 1 in Bun and Deno (node_modules/.bin/bun, node_modules/.bin/deno): the floor, tokenward
-// as that runtime's export conditions resolve the package, both builds by path, and jose.
+// Scenario 1 in Bun and Deno (node_modules/.bin/bun, node_modules/.bin/deno): the floor (node:crypto's
+// verify, as in Node), tokenward as that runtime's export conditions resolve the package, both
+// builds by path, and jose.
 // Keys and tokens are made here and handed over in a file; child/unique-tokens.mjs measures.
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { FLOOR } from './lib/contenders.mjs';
+import { NODE_FLOOR } from './lib/node-floor.mjs';
 import { makeKey, makeTokens } from './lib/fixtures.mjs';
 import { printRatio, printTable, title } from './lib/report.mjs';
 import { printUniqueRatios } from './unique-tokens.mjs';
@@ -47,8 +48,8 @@ export async function uniqueTokensElsewhere(runtime, { count = 300, rounds = 31 
     `1. Unique tokens, ${version}: ${count} distinct RS256 tokens (2048-bit key), each verified once per round; ${rounds} interleaved rounds, median`,
   );
   console.log(`  tokenward resolves to ${result.resolved} (this runtime's export conditions)`);
-  printTable(result.rows, FLOOR);
-  printUniqueRatios(result.rows);
+  printTable(result.rows, NODE_FLOOR);
+  printUniqueRatios(result.rows, { floor: NODE_FLOOR });
   const [web, node] = result.rows.slice(-2).map((r) => r.name);
   printRatio(`${node} ÷ ${web}`, result.rows, node, web);
   return result;

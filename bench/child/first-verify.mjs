@@ -5,12 +5,15 @@ const [contender, url, token] = process.argv.slice(2);
 const ISSUER = 'https://issuer.bench';
 const AUDIENCE = 'bench';
 
+const tokenwardFrom = ({ createVerifier, jwks }) => {
+  const verifier = createVerifier({ keys: jwks(url), issuer: ISSUER, audience: AUDIENCE });
+  return (t) => verifier.verify(t);
+};
+
 const setups = {
-  tokenward: async () => {
-    const { createVerifier, jwks } = await import('../../dist/index.js');
-    const verifier = createVerifier({ keys: jwks(url), issuer: ISSUER, audience: AUDIENCE });
-    return (t) => verifier.verify(t);
-  },
+  // By package name: Node's `node` export condition picks dist/node/index.js (node:crypto).
+  tokenward: async () => tokenwardFrom(await import('tokenward')),
+  'tokenward-web': async () => tokenwardFrom(await import('../../dist/index.js')),
   jose: async () => {
     const { createRemoteJWKSet, jwtVerify } = await import('jose');
     const keys = createRemoteJWKSet(new URL(url));

@@ -1,4 +1,4 @@
-// Scenario 1 inside Bun or Deno (spawned by bench/other-runtimes.mjs): the floor, tokenward as
+// Scenario 1 inside Bun or Deno (spawned by bench/other-runtimes.mjs): the floors, tokenward as
 // the package's export conditions give it to this runtime, both builds by path (so the README can
 // say why the condition picks one), and jose. Input: a JSON file of { jwk, tokens, rounds };
 // prints RESULT and the rows as JSON.
@@ -8,6 +8,7 @@ import * as webBuild from '../../dist/index.js';
 import * as nodeBuild from '../../dist/node/index.js';
 import { AUDIENCE, ISSUER, TOKENWARD, uniqueTokenContenders } from '../lib/contenders.mjs';
 import { compare, each } from '../lib/measure.mjs';
+import { nodeFloorContender } from '../lib/node-floor.mjs';
 
 const file = globalThis.Deno ? globalThis.Deno.args[0] : process.argv[2];
 const { jwk, tokens, rounds } = JSON.parse(
@@ -15,6 +16,8 @@ const { jwk, tokens, rounds } = JSON.parse(
 );
 const count = tokens.length;
 const contenders = await uniqueTokenContenders({ tokenward, jose, jwk, tokens });
+// Both runtimes have node:crypto: its verify is the floor there, as in Node.
+contenders.push(nodeFloorContender(jwk, tokens));
 for (const [name, build] of [
   ['tokenward dist/index.js (WebCrypto)', webBuild],
   ['tokenward dist/node/index.js (node:crypto)', nodeBuild],

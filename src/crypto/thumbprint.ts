@@ -1,4 +1,4 @@
-import { encodeBase64url } from '../lib/base64url-encode.js';
+import { encodeBase64url } from '../lib/base64url.js';
 import type { SignatureProvider } from './provider.js';
 
 /** RFC 7638 §3.2: the required members of each key type, in lexicographic order. */

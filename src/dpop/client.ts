@@ -1,4 +1,6 @@
-import { base64url, calculateJwkThumbprint } from 'jose';
+import { encodeBase64url } from '../lib/base64url.js';
+import { defaultCrypto } from '../crypto/default.js';
+import { jwkThumbprint } from '../crypto/thumbprint.js';
 import { accessTokenHash, randomId } from './hash.js';
 import { htuOf } from './htu.js';
 import { indexedDbDpopStore, isKeyPair, memoryDpopStore, type DpopKeyStore } from './key-store.js';
@@ -92,7 +94,7 @@ export async function createDpop(options: DpopOptions = {}): Promise<Dpop> {
   const pair = await keyPair(options.store, alg, params.generate);
   const exported = await crypto.subtle.exportKey('jwk', pair.publicKey);
   const publicJwk = Object.freeze(publicMembers(exported));
-  const jkt = await calculateJwkThumbprint(publicJwk as never, 'sha256');
+  const jkt = await jwkThumbprint(publicJwk, defaultCrypto('createDpop'));
   const encodedHeader = encodeJson({ typ: 'dpop+jwt', alg, jwk: publicJwk });
   const nonces = createNonceBook();
 
@@ -124,7 +126,7 @@ export async function createDpop(options: DpopOptions = {}): Promise<Dpop> {
         pair.privateKey,
         encoder.encode(signingInput),
       );
-      return `${signingInput}.${base64url.encode(new Uint8Array(signature))}`;
+      return `${signingInput}.${encodeBase64url(new Uint8Array(signature))}`;
     },
     learnNonce: (url, headers) => nonces.learn(url, headers.get('dpop-nonce')),
     nonceFor: (url) => nonces.get(url),
@@ -172,5 +174,5 @@ function publicMembers(jwk: JsonWebKey): JsonWebKey {
 }
 
 function encodeJson(value: unknown): string {
-  return base64url.encode(encoder.encode(JSON.stringify(value)));
+  return encodeBase64url(encoder.encode(JSON.stringify(value)));
 }

@@ -1,10 +1,10 @@
-import { calculateJwkThumbprint } from 'jose';
 import { isVerificationError } from '../lib/errors.js';
 import type { PublicJwk } from '../lib/jwk.js';
 import { ALGORITHMS } from '../crypto/algorithms.js';
 import { assertPublic, unsafeBecause } from '../keys/guard.js';
 import { defaultCrypto } from '../crypto/default.js';
 import { prepareKey, type PreparedKey } from '../crypto/prepared-key.js';
+import { jwkThumbprint, THUMBPRINT_MEMBERS } from '../crypto/thumbprint.js';
 import { dpopInvalid } from './errors.js';
 
 /** The proof's own key, checked and imported, with its RFC 7638 thumbprint. */
@@ -12,14 +12,6 @@ export interface ProofKey {
   readonly prepared: PreparedKey;
   readonly jkt: string;
 }
-
-// RFC 7638 §3.2: the required members of each key type; nothing else of the header's JWK is
-// used, so extra members (`alg`, `kid`, `ext`, `key_ops`) cannot change how it is imported.
-const REQUIRED = new Map<string, readonly string[]>([
-  ['EC', ['crv', 'kty', 'x', 'y']],
-  ['OKP', ['crv', 'kty', 'x']],
-  ['RSA', ['e', 'kty', 'n']],
-]);
 
 /**
  * RFC 9449 §4.3 items 5-6: the `jwk` header is a public key of the type `alg` needs. It is the
@@ -39,7 +31,9 @@ export async function proofKeyOf(jwk: unknown, alg: string): Promise<ProofKey> {
     );
   }
   const entry = ALGORITHMS.get(alg)!;
-  const members = REQUIRED.get(given.kty as string);
+  // Only the RFC 7638 members of the header's JWK are used, so extra members (`alg`, `kid`,
+  // `ext`, `key_ops`) cannot change how it is imported.
+  const members = THUMBPRINT_MEMBERS.get(given.kty as string);
   if (
     given.kty !== entry.kty ||
     members === undefined ||
@@ -59,9 +53,10 @@ export async function proofKeyOf(jwk: unknown, alg: string): Promise<ProofKey> {
   const unsafe = unsafeBecause(clean);
   if (unsafe !== undefined) throw dpopInvalid('jwk', `The DPoP proof "jwk" is refused: ${unsafe}.`);
   try {
+    const provider = defaultCrypto('createDpopVerifier');
     const [prepared, jkt] = await Promise.all([
-      prepareKey(defaultCrypto('createDpopVerifier'), clean as unknown as PublicJwk, alg),
-      calculateJwkThumbprint(clean as never, 'sha256'),
+      prepareKey(provider, clean as unknown as PublicJwk, alg),
+      jwkThumbprint(clean, provider),
     ]);
     return { prepared, jkt };
   } catch (error) {

@@ -1,4 +1,3 @@
-import { exportJWK, importSPKI, importX509 } from 'jose';
 import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../lib/errors.js';
 import { fetchFailed } from '../lib/map-error.js';
 import { unsafeBecause } from './guard.js';
@@ -118,6 +117,9 @@ export async function keysFromPem(
   block: { label: string; text: string },
   alg: string,
 ): Promise<unknown> {
+  // jose parses SPKI and X.509 (ASN.1) and is loaded here only, on first use: neither a browser
+  // app without pem() nor the Node build's start-up pays for it (issue 20).
+  const { exportJWK, importSPKI, importX509 } = await import('jose');
   let key: CryptoKey;
   try {
     key =

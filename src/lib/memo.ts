@@ -22,9 +22,14 @@ export function createMemo<V>(max: number): Memo<V> {
       return value;
     },
     set(key, value) {
-      entries.delete(key);
+      // A new key (the usual case) needs no delete; a full memo drops its oldest entry.
+      if (entries.has(key)) entries.delete(key);
+      else if (entries.size >= max)
+        for (const oldest of entries.keys()) {
+          entries.delete(oldest);
+          break;
+        }
       entries.set(key, value);
-      if (entries.size > max) entries.delete(entries.keys().next().value as string);
     },
     delete: (key) => void entries.delete(key),
     clear: () => entries.clear(),

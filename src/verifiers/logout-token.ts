@@ -1,4 +1,4 @@
-import { base64url } from 'jose';
+import { encodeBase64url } from '../lib/base64url.js';
 import { typMatches } from '../verify/claims.js';
 import { toSeconds, type Duration } from '../lib/duration.js';
 import { providerSigningAlgs } from './id-token/signing-algs.js';
@@ -192,5 +192,5 @@ function rememberFor(payload: TokenPayload, maxAge: number, leeway: number, nowM
  */
 async function replayId(issuer: string, jti: string): Promise<string> {
   const bytes = new TextEncoder().encode(JSON.stringify([issuer, jti]));
-  return `logout:${base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))}`;
+  return `logout:${encodeBase64url(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))}`;
 }

@@ -175,3 +175,41 @@ describe('each seam checks on its own path', () => {
     expect(verifyPrepared(prepared.get(nodeCrypto)!, data, signature)).toBe(true);
   });
 });
+
+// Keys past the guard that a provider still cannot import: both seams give the same code.
+describe.each(PROVIDERS)(
+  '%s refuses keys it cannot import, as the other seam does',
+  (_, provider) => {
+    it.each(['ES256', 'ES384', 'ES512'] as const)(
+      '%s: an EC point off its curve is ERR_KEY_INVALID',
+      async (alg) => {
+        const { key } = fixtures.get(alg)!;
+        const { x } = key.publicJwk as { x: string };
+        // y = x: coordinates of the right size that no point of the curve has.
+        const offCurve = { ...(key.publicJwk as PublicJwk), y: x, kid: `off-${alg}` };
+        const refused = await Promise.resolve(prepareKey(provider, offCurve, alg)).then(
+          () => undefined,
+          (error: { code?: string }) => error,
+        );
+        expect(refused?.code).toBe('ERR_KEY_INVALID');
+      },
+    );
+  },
+);
+
+it('an even RSA "modulus" gets the same answer from both seams', async () => {
+  const { key, data, signature } = fixtures.get('RS256')!;
+  const n = Buffer.from((key.publicJwk as { n: string }).n, 'base64url');
+  n[n.length - 1]! &= 0xfe; // no RSA key has an even modulus
+  const jwk = { ...(key.publicJwk as PublicJwk), n: n.toString('base64url'), kid: 'even' };
+  const outcomes = await Promise.all(
+    PROVIDERS.map(([, provider]) =>
+      Promise.resolve(prepareKey(provider, jwk, 'RS256')).then(
+        async (prepared) => verifyPrepared(prepared, data, signature),
+        (error: { code?: string }) => error.code,
+      ),
+    ),
+  );
+  // Both import it (OpenSSL and WebCrypto check no more than the encoding) and verify nothing.
+  expect(outcomes).toEqual([false, false]);
+});

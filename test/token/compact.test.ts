@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isVerificationError } from '../../src/index.js';
-import { decodeToken, MAX_TOKEN_LENGTH, parseToken } from '../../src/token/compact.js';
+import { decodeToken, deepFreeze, MAX_TOKEN_LENGTH, parseToken } from '../../src/token/compact.js';
 import { b64url, makeKey, sign } from '../helpers/keys.js';
 
 function malformedMessage(run: () => unknown): string {
@@ -71,5 +71,30 @@ describe('decodeToken: split and decode once', () => {
     expect(malformedMessage(() => parseToken(token))).toMatch(
       /payload is not base64url-encoded JSON/,
     );
+  });
+});
+
+describe('deepFreeze', () => {
+  it('freezes a JSON value all the way down, arrays and nested objects included', () => {
+    const value = deepFreeze({ a: 1, list: [{ deep: { x: [1] } }, 'text'], nothing: null });
+    expect(Object.isFrozen(value)).toBe(true);
+    expect(Object.isFrozen(value.list)).toBe(true);
+    expect(Object.isFrozen(value.list[0])).toBe(true);
+    expect(Object.isFrozen((value.list[0] as { deep: object }).deep)).toBe(true);
+    expect(Object.isFrozen((value.list[0] as { deep: { x: number[] } }).deep.x)).toBe(true);
+  });
+});
+
+describe('decodeToken: one buffer for the decoded parts', () => {
+  it('gives each part its own bytes, exactly, however the tokens before it were sized', async () => {
+    const key = await makeKey('compact-one-buffer');
+    for (const size of [0, 1, 2, 3, 500, 5000]) {
+      const token = await sign(key, { sub: 'x'.repeat(size) });
+      const [h, p, s] = token.split('.') as [string, string, string];
+      const decoded = decodeToken(token);
+      expect(Buffer.from(decoded.signingInput).toString('latin1')).toBe(`${h}.${p}`);
+      expect(Buffer.from(decoded.payloadBytes)).toEqual(Buffer.from(p, 'base64url'));
+      expect(Buffer.from(decoded.signature)).toEqual(Buffer.from(s, 'base64url'));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { base64url } from 'jose';
+import { encodeBase64url } from '../../lib/base64url.js';
 
 /** The hash OpenID Connect pairs with each JWS algorithm for at_hash and c_hash. */
 function hashFor(alg: string): 'SHA-256' | 'SHA-384' | 'SHA-512' | undefined {
@@ -16,7 +16,7 @@ export async function tokenHash(value: string, alg: string): Promise<string | un
   const hash = hashFor(alg);
   if (hash === undefined) return undefined;
   const digest = new Uint8Array(await crypto.subtle.digest(hash, new TextEncoder().encode(value)));
-  return base64url.encode(digest.slice(0, digest.length / 2));
+  return encodeBase64url(digest.slice(0, digest.length / 2));
 }
 
 /** Compares two strings in time that depends only on their lengths, not on where they differ. */

@@ -1,7 +1,7 @@
 import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../lib/errors.js';
 import { fetchFailed } from '../lib/map-error.js';
 import { unsafeBecause } from './guard.js';
-import { SUPPORTED_ALGORITHMS } from './select.js';
+import { keyFitsAlg, SUPPORTED_ALGORITHMS } from './select.js';
 import {
   LOADER,
   remotePolicy,
@@ -117,15 +117,9 @@ export async function keysFromPem(
   block: { label: string; text: string },
   alg: string,
 ): Promise<unknown> {
-  // jose parses SPKI and X.509 (ASN.1) and is loaded here only, on first use: neither a browser
-  // app without pem() nor the Node build's start-up pays for it (issue 20).
-  const { exportJWK, importSPKI, importX509 } = await import('jose');
-  let key: CryptoKey;
+  let jwk: Record<string, unknown>;
   try {
-    key =
-      block.label === 'CERTIFICATE'
-        ? await importX509(block.text, alg, { extractable: true })
-        : await importSPKI(block.text, alg, { extractable: true });
+    jwk = { ...(await readPem(block, alg)), alg, use: 'sig' };
   } catch (cause) {
     throw new VerificationError(
       'ERR_KEY_INVALID',
@@ -133,8 +127,28 @@ export async function keysFromPem(
       { cause },
     );
   }
-  const jwk = { ...(await exportJWK(key)), alg, use: 'sig' };
   const unsafe = unsafeBecause(jwk);
   if (unsafe !== undefined) throw invalid(`The PEM key is refused: ${unsafe}.`);
   return [jwk];
+}
+
+// Where crypto.subtle is missing (a page on plain http that is not localhost, Hermes), jose
+// cannot import SPKI; tokenward/portable's DER reader can (issue 22). Each is loaded on first use.
+async function readPem(block: { label: string; text: string }, alg: string): Promise<object> {
+  if (typeof globalThis.crypto?.subtle?.importKey !== 'function') {
+    const { publicJwkFromPem } = await import('../portable/spki.js');
+    const jwk = publicJwkFromPem(block.text);
+    if (!keyFitsAlg(jwk, alg))
+      throw new TypeError(`it is a ${jwk.kty} ${String(jwk.crv ?? jwk.n?.length)} key`);
+    return jwk;
+  }
+  // jose parses SPKI and X.509 (ASN.1) and is loaded here only, on first use: neither a browser
+  // app without pem() nor the Node build's start-up pays for it (issue 20).
+  const { exportJWK, importSPKI, importX509 } = await import('jose');
+  const options = { extractable: true };
+  const key =
+    block.label === 'CERTIFICATE'
+      ? await importX509(block.text, alg, options)
+      : await importSPKI(block.text, alg, options);
+  return exportJWK(key);
 }

@@ -20,8 +20,8 @@ export function readPins(value: unknown, factory: string): ReadonlySet<string> |
   for (const pin of value) {
     if (typeof pin !== 'string' || pin.length !== 43 || decodeStrict(pin)?.length !== 32)
       throw new TypeError(
-        `${factory}: each pin must be a SHA-256 JWK thumbprint: 43 characters of canonical ` +
-          'unpadded base64url (what `npx tokenward thumbprint` or jose calculateJwkThumbprint prints)',
+        `${factory}: each pin must be an RFC 7638 SHA-256 JWK thumbprint: 43 characters of ` +
+          "canonical unpadded base64url, as jose's calculateJwkThumbprint(jwk) returns it",
       );
   }
   return new Set(value as string[]);

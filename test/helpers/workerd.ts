@@ -96,7 +96,8 @@ export async function bundleWorker(entry: string, file: string): Promise<void> {
       nodeResolve({ browser: true, exportConditions: [...WORKER_CONDITIONS] }),
     ],
   });
-  await bundle.write({ file, format: 'es' });
+  // One module, as wrangler uploads it: pem()'s lazy imports (jose, the SPKI reader) inlined.
+  await bundle.write({ file, format: 'es', inlineDynamicImports: true });
   await bundle.close();
 }
 

@@ -4,6 +4,7 @@ import { createVerifier, memoryStore, signedJwks, type VerifierEvent } from '../
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
 import { codeOf, refusal } from '../helpers/outcome.js';
 import { KeyServer } from '../helpers/key-server.js';
+import { portableCrypto } from '../../src/portable.js';
 
 const server = new KeyServer();
 let anchor: TestKey;
@@ -54,7 +55,7 @@ function serve(jws: string, type = 'application/jwk-set+jwt', cacheControl?: str
 
 function verifierWith(options: Record<string, unknown> = {}) {
   const events: VerifierEvent[] = [];
-  const { clock, cache, ...rest } = options;
+  const { clock, cache, crypto, ...rest } = options;
   const verifier = createVerifier({
     keys: signedJwks(`${server.url}/signed`, {
       anchors: { keys: [anchor.publicJwk] },
@@ -68,6 +69,7 @@ function verifierWith(options: Record<string, unknown> = {}) {
     onEvent: (e) => events.push(e),
     ...(clock ? { clock: clock as () => number } : {}),
     ...(cache ? { cache: cache as never } : {}),
+    ...(crypto ? { crypto: crypto as never } : {}),
   });
   return { verifier, events };
 }
@@ -203,5 +205,38 @@ describe('signedJwks(): the set held', () => {
       const third = verifierWith({ cache: planting });
       expect(await codeOf(third.verifier.verify(await sign(k2)))).not.toBe('OK');
     }
+  });
+});
+
+describe('signedJwks(): WebCrypto and portableCrypto alike', () => {
+  it('gives every set and token the same result, code and message through both providers', async () => {
+    const sets = {
+      genuine: await signSet(),
+      ec: await signSet({ by: ecAnchor }),
+      resigned: await signSet({ by: rogue }),
+      typ: await signSet({ typ: 'JWT' }),
+      expired: await signSet({ exp: now() - 10 }),
+      altered: (await signSet()).replace(/\.(.)/, (_, c: string) => `.${c === 'e' ? 'f' : 'e'}`),
+    };
+    const tokens = { k1: await sign(k1), k2: await sign(k2), rogue: await sign(rogue) };
+    const outcomes = async (crypto: unknown) => {
+      const out: Record<string, string> = {};
+      for (const [name, jws] of Object.entries(sets)) {
+        serve(jws);
+        const anchors = { keys: [anchor.publicJwk, ecAnchor.publicJwk] };
+        const { verifier } = verifierWith({ anchors, ...(crypto ? { crypto } : {}) });
+        for (const [token, value] of Object.entries(tokens))
+          out[`${name} ${token}`] = await verifier.verify(value).then(
+            () => 'OK',
+            (e: Error & { code: string }) => `${e.code} ${e.message}`,
+          );
+      }
+      return out;
+    };
+    const web = await outcomes(undefined);
+    expect(web['genuine k1']).toBe('OK');
+    expect(web['ec k1']).toBe('OK');
+    expect(web['resigned k1']).toMatch(/^ERR_KEY_INVALID .*no anchor key verifies/);
+    expect(await outcomes(portableCrypto)).toEqual(web);
   });
 });

@@ -5,7 +5,7 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
-const entries = { index: 'src/index.ts', ky: 'src/ky.ts' };
+const entries = { index: 'src/index.ts', ky: 'src/ky.ts', sw: 'src/sw.ts' };
 // tokenward/portable has no Node twin: one build serves every condition, dist/node/ has none.
 const withPortable = { ...entries, portable: 'src/portable.ts' };
 // ESM builds keep these as imports (apps share one copy); CommonJS inlines them (ESM-only).

@@ -14,6 +14,7 @@ import { crossTabs } from './cross-tab.mjs';
 import { uniqueTokensElsewhere } from './other-runtimes.mjs';
 import { seamResolve } from './seam-resolve.mjs';
 import { pinnedVerify } from './pinned.mjs';
+import { vaultOverhead } from './vault.mjs';
 import { loadavg } from 'node:os';
 import { chromiumAvailable, CHROMIUM } from './lib/chromium.mjs';
 import { printMachine } from './lib/machine.mjs';
@@ -36,6 +37,7 @@ const SECTIONS = [
   { scenarios: ['bundle'], run: () => bundleSizes() },
   { scenarios: ['memory'], runtime: 'node', run: () => memory() },
   { scenarios: ['tabs'], runtime: 'chromium', run: () => crossTabs() },
+  { scenarios: ['vault'], runtime: 'chromium', run: () => vaultOverhead() },
 ];
 const SCENARIOS = [...new Set(SECTIONS.flatMap((s) => s.scenarios))];
 const RUNTIMES = ['node', 'chromium', 'bun', 'deno'];

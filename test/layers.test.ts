@@ -17,6 +17,7 @@ const LAYERS = [
   'dpop', // client proofs and server checks
   'resource', // the resource server's half: protectResource, its metadata and challenges
   'http', // verify before attaching: fetch, ky
+  'sw', // the service worker vault: tokens kept in the worker, placeholders in the page
   '.', // the entries: named exports only
 ];
 

@@ -1,7 +1,8 @@
 import type { PublicJwk } from '../lib/jwk.js';
 
 /** What one JWS algorithm needs: the key type and curve, WebCrypto's parameters, and for
- * ECDSA and EdDSA the fixed signature length (RFC 7518 §3.3-3.5, RFC 8037 §3.1). */
+ * ECDSA, EdDSA and ML-DSA the fixed signature length (RFC 7518 §3.3-3.5, RFC 8037 §3.1,
+ * RFC 9964; FIPS 204 Table 2). */
 export interface AlgorithmEntry {
   readonly kty: PublicJwk['kty'];
   readonly crv?: string;
@@ -29,14 +30,24 @@ const ec = (crv: string, hash: Hash, signatureBytes: number): AlgorithmEntry => 
   hash,
   signatureBytes,
 });
-const ed25519: AlgorithmEntry = {
+const eddsa = (crv: 'Ed25519' | 'Ed448', signatureBytes: number): AlgorithmEntry => ({
   kty: 'OKP',
-  crv: 'Ed25519',
-  params: { name: 'Ed25519' },
-  importParams: { name: 'Ed25519' },
+  crv,
+  params: { name: crv },
+  importParams: { name: crv },
   hash: undefined,
-  signatureBytes: 64,
-};
+  signatureBytes,
+});
+const ed25519 = eddsa('Ed25519', 64);
+const ed448 = eddsa('Ed448', 114);
+// ML-DSA (FIPS 204) signs the message itself with an empty context, as RFC 9964 §2 has it.
+const mlDsa = (name: string, signatureBytes: number): AlgorithmEntry => ({
+  kty: 'AKP',
+  params: { name },
+  importParams: { name },
+  hash: undefined,
+  signatureBytes,
+});
 
 /**
  * The JWS algorithms tokenward verifies (all asymmetric). `none` and `HS*` are not in this union,
@@ -53,7 +64,11 @@ export type Algorithm =
   | 'ES384'
   | 'ES512'
   | 'EdDSA'
-  | 'Ed25519';
+  | 'Ed25519'
+  | 'Ed448'
+  | 'ML-DSA-44'
+  | 'ML-DSA-65'
+  | 'ML-DSA-87';
 
 // A Record over the union: the compiler checks that the table and the type list the same names.
 const TABLE: Record<Algorithm, AlgorithmEntry> = {
@@ -66,8 +81,12 @@ const TABLE: Record<Algorithm, AlgorithmEntry> = {
   ES256: ec('P-256', 'SHA-256', 64),
   ES384: ec('P-384', 'SHA-384', 96),
   ES512: ec('P-521', 'SHA-512', 132),
-  EdDSA: ed25519,
+  EdDSA: ed25519, // or Ed448, by the key's curve: see algorithmFor
   Ed25519: ed25519,
+  Ed448: ed448,
+  'ML-DSA-44': mlDsa('ML-DSA-44', 2420),
+  'ML-DSA-65': mlDsa('ML-DSA-65', 3309),
+  'ML-DSA-87': mlDsa('ML-DSA-87', 4627),
 };
 
 /** The same table as a Map: `alg` comes from the token, never an object member lookup. */
@@ -75,3 +94,11 @@ export const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map(Object.en
 
 /** The asymmetric JWS algorithms tokenward supports. */
 export const SUPPORTED_ALGORITHMS: readonly string[] = [...ALGORITHMS.keys()];
+
+/**
+ * The entry that checks `alg` with this key: the table's, except that `EdDSA` (RFC 8037 §3.1)
+ * is Ed25519 or Ed448 as the key's `crv` says.
+ */
+export function algorithmFor(alg: string, jwk: PublicJwk): AlgorithmEntry | undefined {
+  return alg === 'EdDSA' && jwk.crv === 'Ed448' ? ed448 : ALGORITHMS.get(alg);
+}

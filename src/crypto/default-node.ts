@@ -6,9 +6,11 @@ import {
   type VerifyKeyObjectInput,
 } from 'node:crypto';
 import type { PublicJwk } from '../lib/jwk.js';
-import { ALGORITHMS } from './algorithms.js';
+import { algorithmFor } from './algorithms.js';
+import { withFallback } from './fallback.js';
 import type { DigestName, SignatureProvider } from './provider.js';
 import { publicMembers } from './public-members.js';
+import { webCrypto } from './webcrypto.js';
 
 // The Node (and Deno, Bun) twin of ./default.ts, swapped in by the build for the package's
 // `node`, `deno` and `bun` export conditions only (rollup.config.mjs); browsers and Workers never
@@ -26,7 +28,7 @@ interface NodeKey {
 const nodeCrypto: SignatureProvider<NodeKey> = {
   name: 'node:crypto',
   importKey(jwk: PublicJwk, alg: string): NodeKey {
-    const entry = ALGORITHMS.get(alg)!;
+    const entry = algorithmFor(alg, jwk)!;
     const key = createPublicKey({ key: publicMembers(jwk) as never, format: 'jwk' });
     const digest = entry.hash === undefined ? null : entry.hash.replace('-', '').toLowerCase();
     const modulusBits = key.asymmetricKeyDetails?.modulusLength ?? 0;
@@ -35,6 +37,10 @@ const nodeCrypto: SignatureProvider<NodeKey> = {
     switch (params.name) {
       case 'RSASSA-PKCS1-v1_5': // RFC 7518 §3.3
       case 'Ed25519': // RFC 8037 §3.1: no separate digest
+      case 'Ed448':
+      case 'ML-DSA-44': // RFC 9964: the message itself, empty context
+      case 'ML-DSA-65':
+      case 'ML-DSA-87':
         return { digest, input: { key }, signatureLength };
       case 'RSA-PSS': // RFC 7518 §3.5: MGF1 with the same hash, salt as long as the hash
         return {
@@ -58,7 +64,16 @@ const nodeCrypto: SignatureProvider<NodeKey> = {
   },
 };
 
-/** The provider of the Node build when a verifier is given no `crypto`: node:crypto. */
+// Deno's node:crypto has no AKP (ML-DSA) keys and Bun's imports no Ed448 JWK, where their
+// WebCrypto may have them (issue 21): such keys go to WebCrypto, every other key stays here.
+const nodeThenWebCrypto = withFallback(nodeCrypto, () =>
+  typeof globalThis.crypto?.subtle?.importKey === 'function' ? webCrypto : undefined,
+);
+
+/**
+ * The provider of the Node build when a verifier is given no `crypto`: node:crypto, with the
+ * runtime's WebCrypto for an algorithm node:crypto lacks.
+ */
 export function defaultCrypto(_caller: string): SignatureProvider {
-  return nodeCrypto as SignatureProvider;
+  return nodeThenWebCrypto as SignatureProvider;
 }

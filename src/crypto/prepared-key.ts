@@ -17,7 +17,7 @@ const prepared = new WeakMap<SignatureProvider, WeakMap<PublicJwk, ByAlg>>();
 /**
  * Prepares a screened JWK for one algorithm with one provider, once: the result lives as long as
  * the JWK object (a fetched set's keys). Once ready the key itself is returned, not a promise,
- * sparing the hot path a microtask. Import failures are ERR_KEY_INVALID (or ERR_ALG_NOT_ALLOWED
+ * sparing the hot path a microtask. Import failures are ERR_KEY_INVALID (or ERR_ALG_UNSUPPORTED
  * where the provider lacks the algorithm).
  */
 export function prepareKey(
@@ -48,7 +48,7 @@ async function importFor(
   try {
     return { jwk, alg, provider, key: await provider.importKey(jwk, alg) };
   } catch (error) {
-    throw keyImportFailed(error, alg);
+    throw keyImportFailed(error, alg, provider.name);
   }
 }
 

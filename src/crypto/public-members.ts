@@ -1,10 +1,12 @@
 import type { PublicJwk } from '../lib/jwk.js';
 
 // The members that make up a public key of each type: RFC 7638 §3.2, the thumbprint's own list.
-const MEMBERS = new Map<string, readonly ('crv' | 'e' | 'n' | 'x' | 'y')[]>([
+// For AKP (RFC 9964) `alg` is part of the key: it names the ML-DSA parameter set.
+const MEMBERS = new Map<string, readonly ('alg' | 'crv' | 'e' | 'n' | 'pub' | 'x' | 'y')[]>([
   ['RSA', ['n', 'e']],
   ['EC', ['crv', 'x', 'y']],
   ['OKP', ['crv', 'x']],
+  ['AKP', ['alg', 'pub']],
 ]);
 
 /**
@@ -14,10 +16,10 @@ const MEMBERS = new Map<string, readonly ('crv' | 'e' | 'n' | 'x' | 'y')[]>([
  * DOMException.
  */
 export function publicMembers(jwk: PublicJwk): JsonWebKey {
-  const out: JsonWebKey = { kty: jwk.kty };
+  const out: Record<string, string> = { kty: jwk.kty };
   for (const name of MEMBERS.get(jwk.kty) ?? []) {
     const value = jwk[name];
     if (value !== undefined) out[name] = value;
   }
-  return out;
+  return out as JsonWebKey; // DOM's JsonWebKey has no `pub` yet
 }

@@ -1,5 +1,5 @@
 import type { PublicJwk } from '../lib/jwk.js';
-import { ALGORITHMS } from './algorithms.js';
+import { algorithmFor } from './algorithms.js';
 import type { DigestName, SignatureProvider } from './provider.js';
 import { publicMembers } from './public-members.js';
 
@@ -19,7 +19,7 @@ export interface WebCryptoKey {
 export const webCrypto: SignatureProvider<WebCryptoKey> = {
   name: 'WebCrypto',
   async importKey(jwk: PublicJwk, alg: string): Promise<WebCryptoKey> {
-    const { params, importParams, signatureBytes } = ALGORITHMS.get(alg)!;
+    const { params, importParams, signatureBytes } = algorithmFor(alg, jwk)!;
     const key = await crypto.subtle.importKey('jwk', publicMembers(jwk), importParams, false, [
       'verify',
     ]);

@@ -60,7 +60,7 @@ export async function proofKeyOf(jwk: unknown, alg: string): Promise<ProofKey> {
     ]);
     return { prepared, jkt };
   } catch (error) {
-    if (isVerificationError(error) && error.code === 'ERR_ALG_NOT_ALLOWED')
+    if (isVerificationError(error) && error.code === 'ERR_ALG_UNSUPPORTED')
       throw dpopInvalid('alg', `This runtime cannot check ${alg} DPoP proofs.`, error);
     throw dpopInvalid('jwk', 'The DPoP proof "jwk" could not be imported as a public key.', error);
   }

@@ -8,7 +8,7 @@ import type { TokenPayload } from '../token/compact.js';
 import type { Verifier, VerifiedToken } from '../verify/verifier.js';
 import { dpopInvalid } from './errors.js';
 import { accessTokenHash } from './hash.js';
-import { htuOf } from './htu.js';
+import { htuOf, proofHtu } from './htu.js';
 import { nonceCheck, type NonceOption } from './nonce.js';
 import { checkProofSignature, type CheckedProof } from './proof.js';
 import { memoryReplayStore, type ReplayStore } from '../stores/memory-replay.js';
@@ -162,7 +162,7 @@ function checkRequest(
     throw new TypeError(
       'dpopVerifier.verify(request): "url" must be the absolute http(s) URL the client called',
     );
-  if (typeof htu !== 'string' || htuOf(htu) !== expected)
+  if (typeof htu !== 'string' || proofHtu(htu) !== expected)
     throw dpopInvalid(
       'htu',
       'The DPoP proof "htu" is not this request\'s URL: make a proof per request.',

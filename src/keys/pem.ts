@@ -1,5 +1,5 @@
 import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../lib/errors.js';
-import { fetchFailed } from '../lib/map-error.js';
+import { fetchFailed, keyImportFailed } from '../lib/map-error.js';
 import { unsafeBecause } from './guard.js';
 import { keyFitsAlg, SUPPORTED_ALGORITHMS } from './select.js';
 import {
@@ -121,6 +121,10 @@ export async function keysFromPem(
   try {
     jwk = { ...(await readPem(block, alg)), alg, use: 'sig' };
   } catch (cause) {
+    // jose reads the PEM with this runtime's WebCrypto: one that lacks `alg` cannot check it.
+    const { code, name } = (cause ?? {}) as { code?: unknown; name?: unknown };
+    if (code === 'ERR_JOSE_NOT_SUPPORTED' || name === 'NotSupportedError')
+      throw keyImportFailed(cause, alg);
     throw new VerificationError(
       'ERR_KEY_INVALID',
       `The PEM key cannot be used for ${alg}: ${(cause as Error).message}.`,

@@ -1,16 +1,17 @@
 import type { PublicJwk } from '../lib/jwk.js';
 import type { TokenHeader } from '../token/header.js';
-import { ALGORITHMS } from '../crypto/algorithms.js';
+import { algorithmFor } from '../crypto/algorithms.js';
 import type { ScreenedKeys } from './guard.js';
 
 export { SUPPORTED_ALGORITHMS } from '../crypto/algorithms.js';
 
 /** Whether `jwk` can verify a signature made with `alg`. */
 export function keyFitsAlg(jwk: PublicJwk, alg: string): boolean {
-  const need = ALGORITHMS.get(alg);
+  const need = algorithmFor(alg, jwk);
   if (need === undefined || jwk.kty !== need.kty) return false;
   if (need.crv !== undefined && jwk.crv !== need.crv) return false;
-  return jwk.alg === undefined || jwk.alg === alg || (alg === 'Ed25519' && jwk.alg === 'EdDSA');
+  // A key marked "EdDSA" (RFC 8037) serves the fully specified name of its curve too.
+  return jwk.alg === undefined || jwk.alg === alg || (jwk.alg === 'EdDSA' && alg === need.crv);
 }
 
 /**

@@ -13,8 +13,10 @@ export function readStoredKeySet(value: unknown): StoredKeySet | undefined {
   if (entry.etag !== undefined && typeof entry.etag !== 'string') return undefined;
   if (!isReasons(entry.refused) || !isMeta(entry.meta) || !isSigned(entry.signed)) return undefined;
   try {
-    const screened = screenKeySet(entry.keys, 'The stored key set');
-    if (screened.keys.length !== entry.keys?.length) return undefined;
+    // Every key kept as it is: tokenward writes only screened keys, base64url members already.
+    const { keys } = screenKeySet(entry.keys, 'The stored key set');
+    if (keys.length !== entry.keys?.length || keys.some((key, i) => key !== entry.keys![i]))
+      return undefined;
   } catch {
     return undefined;
   }

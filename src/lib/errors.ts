@@ -12,6 +12,7 @@ export type VerificationErrorCode =
   | 'ERR_KEY_NOT_FOUND'
   | 'ERR_KEY_FETCH_FAILED'
   | 'ERR_KEY_INVALID'
+  | 'ERR_ALG_UNSUPPORTED'
   | 'ERR_DPOP_INVALID'
   | 'ERR_DPOP_NONCE_REQUIRED'
   /**
@@ -33,6 +34,7 @@ const CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
   'ERR_KEY_NOT_FOUND',
   'ERR_KEY_FETCH_FAILED',
   'ERR_KEY_INVALID',
+  'ERR_ALG_UNSUPPORTED',
   'ERR_DPOP_INVALID',
   'ERR_DPOP_NONCE_REQUIRED',
   'ERR_RESOURCE_MISMATCH',

@@ -1,7 +1,7 @@
 /** A public JSON Web Key as tokenward keeps it, once screened (RFC 7517 §4, RFC 7518 §6). */
 export interface PublicJwk {
-  /** Key type. */
-  kty: 'RSA' | 'EC' | 'OKP';
+  /** Key type (`AKP`: ML-DSA, RFC 9964). */
+  kty: 'RSA' | 'EC' | 'OKP' | 'AKP';
   /** Key id, matched against a token's `kid`. */
   kid?: string;
   /** The one algorithm this key is for, when the key set says. */
@@ -20,6 +20,8 @@ export interface PublicJwk {
   x?: string;
   /** EC y coordinate, base64url. */
   y?: string;
+  /** An AKP (ML-DSA) public key, RFC 9964. */
+  pub?: string;
   /** The issuer this key serves, as Microsoft Entra publishes it (may hold `{tenantid}`). */
   issuer?: string;
 }

@@ -29,16 +29,25 @@ interface JoseLikeError {
   message?: unknown;
 }
 
-/** A key that jose or WebCrypto would not import for `alg`. */
-export function keyImportFailed(error: unknown, alg: string): VerificationError {
+/**
+ * A key that jose or a signature provider would not import for `alg`; `provider` is the
+ * provider's name, for the message of an algorithm it lacks.
+ */
+export function keyImportFailed(
+  error: unknown,
+  alg: string,
+  provider = 'WebCrypto',
+): VerificationError {
   if (error instanceof VerificationError) return error;
   const { code, name, message } = (error ?? {}) as JoseLikeError;
   const text = typeof message === 'string' ? message : String(error);
   if (code === 'ERR_JOSE_NOT_SUPPORTED' || name === 'NotSupportedError') {
-    // An algorithm or curve this runtime's WebCrypto lacks (Ed25519 in older browsers).
+    // An algorithm or curve the provider lacks here: ML-DSA in Node 20 and workerd, Ed448 in
+    // Chromium, Ed25519 in older browsers. The token was never checked, so no verdict on it.
     return new VerificationError(
-      'ERR_ALG_NOT_ALLOWED',
-      `This runtime's WebCrypto cannot verify ${alg}: ${text}.`,
+      'ERR_ALG_UNSUPPORTED',
+      `${provider} cannot verify ${alg} in this runtime. Pass a \`crypto\` provider that has ` +
+        `${alg}, or run where the runtime has it (see docs/algorithm-support.md).`,
       { cause: error },
     );
   }
@@ -50,7 +59,9 @@ export function keyImportFailed(error: unknown, alg: string): VerificationError 
     code === 'ERR_JWK_INVALID' ||
     (typeof code === 'string' && /^ERR_(CRYPTO|OSSL)_/.test(code)) ||
     name === 'DataError' ||
-    name === 'InvalidAccessError'
+    name === 'InvalidAccessError' ||
+    // WebCrypto's answer to key_ops or usages it will not grant (issue 21: key-vault exports).
+    name === 'SyntaxError'
   ) {
     return new VerificationError(
       'ERR_KEY_INVALID',

@@ -7,12 +7,12 @@ import { verifyPkcs1 } from './pkcs1.js';
 import { verifyPss } from './pss.js';
 import { rsaPublicKey } from './rsa-key.js';
 
-type Check = (data: Uint8Array, signature: Uint8Array) => boolean;
-
 /** A key `portableCrypto` imported: the algorithm it was imported for, and its check. */
 export interface PortableKey {
+  /** The JWS algorithm the key was imported for. */
   readonly alg: string;
-  readonly check: Check;
+  /** Whether `signature` over `data` verifies (false for a wrong length). */
+  readonly check: (data: Uint8Array, signature: Uint8Array) => boolean;
 }
 
 // The one table of JWS algorithms (RFC 7518 §3.3-3.5, RFC 8037 §3.1) says which check and hash.

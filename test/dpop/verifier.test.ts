@@ -238,6 +238,23 @@ describe('createDpopVerifier: a token and its proof (RFC 9449 §4.3, §7)', () =
     ).resolves.toBeDefined();
   });
 
+  it('refuses an htu that is not an RFC 3986 URI, even where the WHATWG parser would repair it', async () => {
+    const verifier = dpopVerifier();
+    const { host, pathname } = new URL(URL_);
+    for (const htu of [
+      `https:\\\\${host}${pathname.replaceAll('/', '\\')}`,
+      ` ${URL_}`,
+      `${URL_}\t`,
+      `https:${host}${pathname}`,
+      `https:///${host}${pathname}`,
+    ]) {
+      expect(await codeAndClaim(verifier.verify(request(await goodProof({ htu }))))).toEqual([
+        'ERR_DPOP_INVALID',
+        'htu',
+      ]);
+    }
+  });
+
   it('accepts iat within maxAge and leeway, and refuses older or future proofs', async () => {
     const now = Math.floor(Date.now() / 1000);
     const verifier = dpopVerifier({ maxAge: '1m', leeway: 5 });

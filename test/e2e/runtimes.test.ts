@@ -6,7 +6,21 @@ import { nodeBinaries } from '../helpers/nodes.js';
 import { resultRows, runCommand } from '../helpers/spawn.js';
 import { serveStatic, type StaticSite } from '../helpers/static-site.js';
 import { startWorker, type RunningWorker } from '../helpers/workerd.js';
-import { EXPECTED_ROWS, startScenarioServer, type ScenarioInput } from '../runtimes/fixtures.js';
+import {
+  EXPECTED_ROWS,
+  startScenarioServer,
+  SUPPORT_ROWS,
+  type ScenarioInput,
+} from '../runtimes/fixtures.js';
+import {
+  committedDoc,
+  README,
+  SUPPORT_COLUMNS,
+  supportDoc,
+  supportTable,
+  writeDoc,
+} from '../helpers/algorithm-table.js';
+import { readFileSync } from 'node:fs';
 
 // The shared scenario (test/runtimes/scenario.mjs) against the built dist/ in every runtime
 // tokenward claims. npm test builds first; `npm run test:runtimes` runs this file alone.
@@ -16,13 +30,15 @@ const timings: Record<string, { version: string; ms: number }> = {};
 const paths: Record<string, string> = {};
 /** The first runtime's refusal messages: every other runtime, on either path, must say the same. */
 const messages = new Map<string, string>();
+/** Per table column (Node 20, …, workerd): what each algorithm got; every run of a column agrees. */
+const support: Record<string, Record<string, string>> = {};
 
 let server: KeyServer;
 let input: ScenarioInput;
 
 beforeAll(async () => {
   ({ server, input } = await startScenarioServer());
-});
+}, 60_000);
 afterAll(async () => {
   await server.stop();
   console.log('\nRuntime timings (signature path):');
@@ -43,10 +59,20 @@ interface Row {
  * Every check passes, with the same refusal messages as every other runtime, and the signature
  * check ran on the path the package's export conditions give this runtime (issue 17).
  */
-function expectAllPass(runtime: string, rows: unknown[], path: 'node:crypto' | 'WebCrypto') {
+function expectAllPass(
+  runtime: string,
+  rows: unknown[],
+  path: 'node:crypto' | 'WebCrypto',
+  column = runtime,
+) {
   const checks = rows as Row[];
   const took = checks.pop();
   expect(took?.name).toBe('signature path');
+  const measured = checks.pop() as unknown as { name: string; got: Record<string, string> };
+  expect(measured.name).toBe('algorithm support');
+  expect(Object.keys(measured.got)).toEqual([...SUPPORT_ROWS]);
+  if (support[column] !== undefined) expect(measured.got, runtime).toEqual(support[column]);
+  support[column] = measured.got;
   paths[runtime] = [paths[runtime], took?.got].filter(Boolean).join(', ');
   expect(checks).toHaveLength(EXPECTED_ROWS);
   for (const row of checks) {
@@ -91,7 +117,7 @@ describe.each(NODES)('%s', (label, node) => {
     const ran = await timed(`${label} ${kind}`, v, () =>
       runCommand(node, [harness, JSON.stringify(input)], 30_000, root),
     );
-    expectAllPass(`${label} ${kind}`, resultRows(ran), 'node:crypto');
+    expectAllPass(`${label} ${kind}`, resultRows(ran), 'node:crypto', label);
   });
 });
 
@@ -210,7 +236,7 @@ describe('Cloudflare workerd', () => {
           return (await response.json()) as unknown[];
         },
       );
-      expectAllPass('workerd, date 2024-09-23', rows, 'WebCrypto');
+      expectAllPass('workerd, date 2024-09-23', rows, 'WebCrypto', 'workerd');
     } finally {
       old.stop();
     }
@@ -231,3 +257,37 @@ describe('Cloudflare workerd', () => {
     expect(fetches).toBeGreaterThanOrEqual(1);
   }, 30_000);
 });
+
+describe.runIf(chromiumAvailable())(
+  'which runtime verifies which algorithm (docs/algorithm-support.md, README)',
+  () => {
+    it('is what the runs above measured: the table is rewritten from them, never by hand', async () => {
+      expect(Object.keys(support).sort()).toEqual([...SUPPORT_COLUMNS].sort());
+      // The issue's claims, measured: ML-DSA where WebCrypto has it, refused (unchecked) elsewhere.
+      for (const alg of ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87']) {
+        for (const runtime of ['Chromium', 'Deno', 'Bun'])
+          expect(support[runtime]![alg]).toBe('verified');
+        for (const runtime of ['Node 20', 'workerd'])
+          expect(support[runtime]![alg]).toBe('ERR_ALG_UNSUPPORTED');
+      }
+      for (const runtime of SUPPORT_COLUMNS) {
+        for (const row of SUPPORT_ROWS.slice(0, 10))
+          expect(support[runtime]![row], `${runtime} ${row}`).toBe('verified');
+        for (const row of SUPPORT_ROWS)
+          expect(['verified', 'ERR_ALG_UNSUPPORTED'], `${runtime} ${row}`).toContain(
+            support[runtime]![row],
+          );
+      }
+      const { doc, table } = await supportDoc(supportTable(SUPPORT_ROWS, support));
+      const before = committedDoc();
+      writeDoc(doc);
+      expect(before, 'docs/algorithm-support.md was stale: the test rewrote it, commit it').toBe(
+        doc,
+      );
+      expect(
+        readFileSync(README, 'utf8'),
+        'README.md: copy the table from docs/algorithm-support.md',
+      ).toContain(table);
+    });
+  },
+);

@@ -6,19 +6,24 @@ import { fetchFailed, keyImportFailed, signatureCheckFailed } from '../../src/li
 const domError = (name: string) => new DOMException('platform says no', name);
 
 describe('errors mapped in one place', () => {
-  it('maps key import failures to ERR_KEY_INVALID, or ERR_ALG_NOT_ALLOWED where the runtime lacks the algorithm', () => {
+  it('maps key import failures to ERR_KEY_INVALID, or ERR_ALG_UNSUPPORTED where the runtime lacks the algorithm', () => {
     expect(keyImportFailed(new TypeError('bad key'), 'RS256').code).toBe('ERR_KEY_INVALID');
     expect(keyImportFailed(domError('DataError'), 'ES256').code).toBe('ERR_KEY_INVALID');
+    // What crypto.subtle.importKey throws for key_ops ["sign", "verify"] on a public key.
+    expect(keyImportFailed(domError('SyntaxError'), 'RS256').code).toBe('ERR_KEY_INVALID');
     expect(
       keyImportFailed(Object.assign(new Error('x'), { code: 'ERR_JWK_INVALID' }), 'RS256').code,
     ).toBe('ERR_KEY_INVALID');
-    expect(keyImportFailed(domError('NotSupportedError'), 'EdDSA').code).toBe(
-      'ERR_ALG_NOT_ALLOWED',
-    );
+    const unsupported = keyImportFailed(domError('NotSupportedError'), 'ML-DSA-44', 'node:crypto');
+    expect([unsupported.code, unsupported.message]).toEqual([
+      'ERR_ALG_UNSUPPORTED',
+      'node:crypto cannot verify ML-DSA-44 in this runtime. Pass a `crypto` provider that has ' +
+        'ML-DSA-44, or run where the runtime has it (see docs/algorithm-support.md).',
+    ]);
     expect(
       keyImportFailed(Object.assign(new Error('x'), { code: 'ERR_JOSE_NOT_SUPPORTED' }), 'EdDSA')
         .code,
-    ).toBe('ERR_ALG_NOT_ALLOWED');
+    ).toBe('ERR_ALG_UNSUPPORTED');
   });
 
   it('maps a WebCrypto verify that could not check the bytes to ERR_SIGNATURE_INVALID', () => {

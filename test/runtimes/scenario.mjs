@@ -5,7 +5,44 @@
 
 export async function runScenario(tokenward, input) {
   const { result: rows, path } = await observeSignaturePath(() => checkAll(tokenward, input));
-  return [...rows, { name: 'signature path', got: path }];
+  // Outside the observation: the Node build may hand an algorithm node:crypto lacks to WebCrypto.
+  const support = await algorithmSupport(tokenward, input);
+  return [
+    ...rows,
+    { name: 'algorithm support', got: support },
+    { name: 'signature path', got: path },
+  ];
+}
+
+/**
+ * What this runtime does with each algorithm, with the package's default provider: 'verified'
+ * (a valid token verifies and a flipped signature bit is ERR_SIGNATURE_INVALID) or
+ * 'ERR_ALG_UNSUPPORTED' (both refused so, unchecked); anything else is reported as it happened.
+ */
+async function algorithmSupport(tokenward, input) {
+  const { createVerifier, jwks, isVerificationError } = tokenward;
+  const verifier = createVerifier({
+    keys: jwks(`${input.keyServer}/jwks-support`, { retry: 0 }),
+    issuer: input.issuer,
+    audience: input.audience,
+    algorithms: [...new Set(Object.values(input.support).map(({ alg }) => alg))],
+  });
+  const outcome = (token) =>
+    verifier.verify(token).then(
+      () => 'OK',
+      (error) => (isVerificationError(error) ? error.code : `UNEXPECTED ${error}`),
+    );
+  const support = {};
+  for (const [row, { valid, flipped }] of Object.entries(input.support)) {
+    const both = `${await outcome(valid)} / ${await outcome(flipped)}`;
+    support[row] =
+      both === 'OK / ERR_SIGNATURE_INVALID'
+        ? 'verified'
+        : both === 'ERR_ALG_UNSUPPORTED / ERR_ALG_UNSUPPORTED'
+          ? 'ERR_ALG_UNSUPPORTED'
+          : both;
+  }
+  return support;
 }
 
 async function checkAll(tokenward, input) {

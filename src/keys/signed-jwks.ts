@@ -21,11 +21,17 @@ import { readTrust } from './trust.js';
 /** Options of {@link signedJwks}: the anchors, plus every remote option. */
 export interface SignedJwksOptions extends RemoteSourceOptions {
   /** The keys that sign the set, given out of band: a JWK set, one JWK, or SPKI PEM text. */
-  anchors: { keys: unknown[] } | Record<string, unknown> | string;
+  anchors: AnchorSet | Record<string, unknown> | string;
   /** The `iss` the signed set must carry, when given. */
   issuer?: string;
   /** Algorithms the set may be signed with. @default ['RS256', 'PS256', 'ES256', 'EdDSA'] */
   algorithms?: string[];
+}
+
+/** The anchors as a JWK set. */
+export interface AnchorSet {
+  /** The anchor public keys (JWKs). */
+  keys: unknown[];
 }
 
 /** Media types of a signed JWK set (OpenID Federation 1.0 §12.1; plain JWT accepted). */

@@ -33,8 +33,11 @@ export interface StoredKeySet {
 
 /** A signed key set's JWS and its `iat` and `exp` (seconds since the epoch). */
 export interface SignedMeta {
+  /** The compact JWS of `typ` `jwk-set+jwt` the keys came in. */
   jws: string;
+  /** When the set was signed, in seconds since the epoch. */
   iat: number;
+  /** When the set expires, in seconds since the epoch, if it says. */
   exp?: number;
 }
 

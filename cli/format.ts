@@ -1,4 +1,4 @@
-/** Human formatting for the CLI: relative times and suggestions. */
+/** Human formatting for the CLI: relative times. */
 
 export function relative(seconds: number): string {
   const abs = Math.abs(seconds);
@@ -40,31 +40,3 @@ const VERBS: Record<string, [string, string, string | undefined]> = {
   iat: ['issued in the future (clocks differ?):', 'issued', 'issued just now'],
   auth_time: ['signed in, in the future (clocks differ?):', 'signed in', 'signed in just now'],
 };
-
-/** Edit distance (Levenshtein), for "did you mean". */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-/** The closest candidate to a mistyped word, when it is close enough to be a typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = distance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}

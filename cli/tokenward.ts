@@ -14,7 +14,9 @@ import {
   type VerifierOptions,
   type VerifierOptionsBase,
 } from 'tokenward';
-import { closest, describeTime } from './format.js';
+import { SUPPORTED_ALGORITHMS } from '../src/crypto/algorithms.js';
+import { closest } from '../src/lib/did-you-mean.js';
+import { describeTime } from './format.js';
 
 const HELP = `tokenward: inspect and verify JWTs from the command line
 
@@ -64,19 +66,7 @@ const OPTIONS = {
   version: { type: 'boolean' },
 } as const;
 const COMMANDS = ['inspect', 'verify'];
-const SUPPORTED: readonly Algorithm[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-];
+const SUPPORTED = SUPPORTED_ALGORITHMS as readonly Algorithm[];
 
 class UsageError extends Error {}
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 // Folders are the layers, bottom to top: a file imports from its own folder or a folder below
@@ -104,5 +105,35 @@ describe('the tree shows the layers', () => {
       done.add(path);
     };
     for (const path of sources) expect(() => visit(path, [])).not.toThrow();
+  });
+
+  // Issue 20: no function body over 80 lines (most under 40), inner functions included, so a
+  // closure cannot grow into a module of its own again.
+  it('has no function body over 80 lines', () => {
+    const long: string[] = [];
+    for (const path of sources) {
+      const file = ts.createSourceFile(
+        path,
+        readFileSync(join(src, path), 'utf8'),
+        ts.ScriptTarget.Latest,
+        true,
+      );
+      const visit = (node: ts.Node): void => {
+        if (ts.isFunctionLike(node) && 'body' in node && node.body !== undefined) {
+          const body = node.body as ts.Node;
+          const lines =
+            file.getLineAndCharacterOfPosition(body.getEnd()).line -
+            file.getLineAndCharacterOfPosition(body.getStart(file)).line -
+            1;
+          if (lines > 80) {
+            const at = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
+            long.push(`src/${path}:${at} (${lines} lines)`);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+    }
+    expect(long).toEqual([]);
   });
 });

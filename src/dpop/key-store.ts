@@ -1,3 +1,6 @@
+import { TIMED_OUT, withDeadline } from '../lib/deadline.js';
+import { openDatabase } from '../lib/indexed-db.js';
+
 /**
  * Where a DPoP key pair lives between page loads. `add` stores the pair unless one is there
  * already and resolves with the pair that is stored then, so two tabs starting together end up
@@ -49,7 +52,7 @@ export function indexedDbDpopStore(name = 'tokenward-dpop'): DpopKeyStore {
     result: () => T,
   ): Promise<T> =>
     bounded(
-      openDatabase(name).then(
+      openDatabase(name, OBJECT_STORE).then(
         (db) =>
           new Promise<T>((resolve, reject) => {
             const transaction = db.transaction(OBJECT_STORE, mode);
@@ -95,24 +98,11 @@ export function indexedDbDpopStore(name = 'tokenward-dpop'): DpopKeyStore {
   };
 }
 
-function openDatabase(name: string): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const factory = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-    if (factory === undefined) return reject(new Error('IndexedDB is not available here'));
-    const request = factory.open(name, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(OBJECT_STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB could not be opened'));
-    request.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
-  });
-}
-
 function bounded<T>(promise: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('IndexedDB did not answer in time')), IDB_TIMEOUT_MS);
+  return withDeadline(promise, IDB_TIMEOUT_MS).then((result) => {
+    if (result === TIMED_OUT) throw new Error('IndexedDB did not answer in time');
+    return result;
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A stored entry is trusted only if it is a usable signing pair whose private half cannot leave. */

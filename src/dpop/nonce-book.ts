@@ -1,3 +1,6 @@
+import { originOf } from '../lib/origin.js';
+import { NQCHARS } from '../lib/syntax.js';
+
 /** The latest `DPoP-Nonce` of each origin (RFC 9449 §8), bounded. */
 export interface NonceBook {
   get(url: string): string | undefined;
@@ -7,19 +10,9 @@ export interface NonceBook {
 
 const MAX_ORIGINS = 32;
 const MAX_NONCE_LENGTH = 1024;
-// RFC 9449 §8.1: nonce = 1*NQCHAR (%x21 / %x23-5B / %x5D-7E).
-const NQCHARS = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 export function createNonceBook(): NonceBook {
   const byOrigin = new Map<string, string>();
-  const originOf = (url: string): string | undefined => {
-    try {
-      const { origin } = new URL(url);
-      return origin === 'null' ? undefined : origin;
-    } catch {
-      return undefined;
-    }
-  };
   return {
     get: (url) => {
       const origin = originOf(url);

@@ -1,3 +1,4 @@
+import { NQCHARS } from '../lib/syntax.js';
 import { constantTimeEqual } from '../verifiers/id-token/token-hash.js';
 import { randomId } from './hash.js';
 
@@ -19,7 +20,7 @@ export function nonceCheck(option: NonceOption, clock: () => number, rotateMs: n
   if (option !== true) {
     const current = async (): Promise<string> => {
       const value = await option();
-      if (typeof value !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(value))
+      if (typeof value !== 'string' || !NQCHARS.test(value))
         throw new TypeError('createDpopVerifier: "nonce" must return a non-empty NQCHAR string');
       return value;
     };

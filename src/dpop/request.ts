@@ -1,4 +1,5 @@
 import { parseToken } from '../token/compact.js';
+import { boundThumbprint } from '../lib/syntax.js';
 import { dpopInvalid } from './errors.js';
 
 /** A `Request`, or its method, URL and headers (Node's `IncomingMessage.headers` included). */
@@ -71,8 +72,7 @@ function single(headers: DpopRequest['headers'], name: string): string | undefin
 /** The `cnf.jkt` a token claims, read without verifying it (only to choose the message). */
 function boundKeyOf(token: string): unknown {
   try {
-    const { cnf } = parseToken(token).payload as { cnf?: { jkt?: unknown } };
-    return typeof cnf === 'object' && cnf !== null ? cnf.jkt : undefined;
+    return boundThumbprint(parseToken(token).payload);
   } catch {
     return undefined;
   }

@@ -1,8 +1,9 @@
-import { issuerTimeOf } from '../verify/clock.js';
+import { issuerTimeOf } from '../verify/front.js';
 import { toSeconds, type Duration } from '../lib/duration.js';
 import { VerificationError, isVerificationError } from '../lib/errors.js';
+import { boundThumbprint } from '../lib/syntax.js';
 import { constantTimeEqual } from '../verifiers/id-token/token-hash.js';
-import { ALGORITHMS } from '../crypto/algorithms.js';
+import { ALGORITHMS, SUPPORTED_ALGORITHMS } from '../crypto/algorithms.js';
 import type { Algorithm } from '../verify/options.js';
 import type { TokenPayload } from '../token/compact.js';
 import type { Verifier, VerifiedToken } from '../verify/verifier.js';
@@ -48,20 +49,15 @@ export interface DpopVerifier {
   readonly algorithms: readonly string[];
 }
 
-// ES256 first: what browsers make fastest and what RFC 9449 examples use.
-const DEFAULT_ALGORITHMS: Algorithm[] = [
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-  'PS256',
-  'PS384',
-  'PS512',
-  'RS256',
-  'RS384',
-  'RS512',
-];
+// ES256 first: what browsers make fastest and what RFC 9449 examples use; then EdDSA, RSA-PSS,
+// and PKCS#1 v1.5 last. The algorithms are the verifier's own (crypto/algorithms.ts).
+const FAMILY_ORDER = ['ECDSA', 'Ed25519', 'RSA-PSS', 'RSASSA-PKCS1-v1_5'];
+const familyRank = (alg: string): number => {
+  const rank = FAMILY_ORDER.indexOf((ALGORITHMS.get(alg)?.params as { name?: string }).name ?? '');
+  return rank === -1 ? FAMILY_ORDER.length : rank;
+};
+const defaultAlgorithms = (): string[] =>
+  [...SUPPORTED_ALGORITHMS].sort((a, b) => familyRank(a) - familyRank(b));
 
 /**
  * Checks a DPoP-bound access token and its proof on every request (RFC 9449 §4.3, §7): the token
@@ -91,9 +87,12 @@ export function createDpopVerifier(options: DpopVerifierOptions): DpopVerifier {
   const algorithms = algorithmsOf(options.algorithms);
   const maxAge = toSeconds(options.maxAge ?? 300, 'createDpopVerifier: "maxAge"');
   const leeway = toSeconds(options.leeway ?? 5, 'createDpopVerifier: "leeway"');
-  const clock = options.clock ?? issuerTimeOf(verifier) ?? Date.now;
-  if (typeof clock !== 'function')
+  const { clock } = options;
+  if (clock !== undefined && typeof clock !== 'function')
     throw new TypeError('createDpopVerifier: "clock" must be a function');
+  // The proof's `iat` is checked on the clock its token is checked by (API.md "DPoP").
+  const timeFor = (token?: string): number =>
+    clock === undefined ? issuerTimeOf(verifier, token) : clock();
   const replay = options.replay ?? memoryReplayStore();
   if (typeof replay?.add !== 'function')
     throw new TypeError('createDpopVerifier: "replay" must have add(id, ttlSeconds)');
@@ -102,13 +101,13 @@ export function createDpopVerifier(options: DpopVerifierOptions): DpopVerifier {
       'createDpopVerifier: "nonce" must be true or a function returning the nonce',
     );
   const nonces =
-    options.nonce === undefined ? undefined : nonceCheck(options.nonce, clock, maxAge * 1000);
+    options.nonce === undefined ? undefined : nonceCheck(options.nonce, timeFor, maxAge * 1000);
 
   return {
     async verify(request) {
       const { token, proof } = presentedBy(request);
       const checked = await checkProofSignature(proof, algorithms);
-      const now = Math.floor(clock() / 1000);
+      const now = Math.floor(timeFor(token) / 1000);
       checkRequest(checked.payload, request, now, maxAge, leeway);
       const verified = await verifier.verify(token);
       await checkBinding(checked, token, verified.payload);
@@ -130,7 +129,7 @@ export function createDpopVerifier(options: DpopVerifierOptions): DpopVerifier {
 }
 
 function algorithmsOf(given: unknown): ReadonlySet<string> {
-  if (given === undefined) return new Set(DEFAULT_ALGORITHMS);
+  if (given === undefined) return new Set(defaultAlgorithms());
   if (!Array.isArray(given) || given.length === 0)
     throw new TypeError('createDpopVerifier: "algorithms" must be a non-empty array');
   for (const alg of given)
@@ -184,8 +183,7 @@ async function checkBinding(
   const { ath } = proof.payload;
   if (typeof ath !== 'string' || !constantTimeEqual(ath, await accessTokenHash(token)))
     throw dpopInvalid('ath', 'The DPoP proof "ath" is not the hash of this access token.');
-  const { cnf } = payload as { cnf?: unknown };
-  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
+  const jkt = boundThumbprint(payload);
   if (typeof jkt !== 'string')
     throw dpopInvalid(
       'cnf',

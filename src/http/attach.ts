@@ -1,6 +1,7 @@
-import { issuerTimeOf } from '../verify/clock.js';
+import { issuerTimeOf } from '../verify/front.js';
 import type { Dpop } from '../dpop/client.js';
 import { isVerificationError } from '../lib/errors.js';
+import { originOf } from '../lib/origin.js';
 import type { Verifier, VerifiedToken } from '../verify/verifier.js';
 import { checkBoundTo, saysUseDpopNonce } from './dpop.js';
 import { createDiscovery } from './discover.js';
@@ -113,30 +114,13 @@ export function createAttacher(
   caller: string,
   fetch?: FetchLike,
 ): Attacher {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${caller} needs an options object`);
+  checkCallbacks(options, caller);
   const { verifier, getToken, refresh, responseToken, onToken, dpop } = options;
-  if (typeof verifier?.verify !== 'function')
-    throw new TypeError(`${caller}: "verifier" must come from createVerifier()`);
-  if (typeof getToken !== 'function')
-    throw new TypeError(`${caller}: "getToken" must be a function`);
-  for (const [name, value] of Object.entries({ refresh, responseToken, onToken })) {
-    if (value !== undefined && typeof value !== 'function')
-      throw new TypeError(`${caller}: "${name}" must be a function`);
-  }
-  if (
-    dpop !== undefined &&
-    (typeof dpop?.proof !== 'function' ||
-      typeof dpop.jkt !== 'string' ||
-      typeof dpop.learnNonce !== 'function')
-  )
-    throw new TypeError(`${caller}: "dpop" must come from createDpop()`);
   const resources = readResources(options.resources, caller);
   const origins = allowedOriginsOf(options.allowedOrigins, caller, resources.length > 0);
   if (options.discover !== undefined && typeof options.discover !== 'boolean')
     throw new TypeError(`${caller}: "discover" must be true or false`);
   const discovery = options.discover === true ? createDiscovery(fetch) : undefined;
-  const refreshing = new Map<string, Promise<Sendable | undefined>>();
   const target = (url: string): Target | undefined =>
     targetOf(url, resources, (origin) => origins.has(origin), discovery?.fresh());
   const allows = (url: string): boolean => target(url) !== undefined;
@@ -160,27 +144,7 @@ export function createAttacher(
     return sendable;
   };
 
-  // The proof's `iat` on the issuer's clock, so `clockSkew: 'auto'` corrects proofs too.
-  const issuerNow = issuerTimeOf(verifier) ?? Date.now;
-
-  const refreshed = (to: Target, extra?: string[]): Promise<Sendable | undefined> => {
-    if (refresh === undefined) return Promise.resolve(undefined);
-    const context = contextOf(to.url, to.entry, extra);
-    const key = `${context.resource ?? ''} ${context.scopes?.join(' ') ?? ''}`;
-    let shared = refreshing.get(key);
-    if (shared === undefined) {
-      shared = (async () => {
-        try {
-          const token = await refresh(context);
-          return absent(token) ? undefined : await accept(token, to, context.scopes);
-        } finally {
-          refreshing.delete(key);
-        }
-      })();
-      refreshing.set(key, shared);
-    }
-    return shared;
-  };
+  const refreshed = sharedRefresh(refresh, accept);
 
   return {
     canRefresh: refresh !== undefined,
@@ -207,13 +171,59 @@ export function createAttacher(
       const entry = await discovery.learn(response, to.url);
       return entry === undefined ? undefined : { url: to.url, entry };
     },
+    ...dpopSide(dpop, verifier),
+    async checkResponse(response, requestUrl) {
+      // A constructed Response has no url; then the request's is the only one there is.
+      if (responseToken === undefined || !allows(response.url || requestUrl)) return;
+      const token = await responseToken(response);
+      if (!absent(token)) await accept(token);
+    },
+  };
+}
+
+/**
+ * One refresh per resource and scopes, shared by every caller waiting at the time; what it yields
+ * is verified (and fitted to the resource) like any token before it may be sent.
+ */
+function sharedRefresh(
+  refresh: VerifiedTokenOptions['refresh'],
+  accept: (token: string, to: Target, scopes?: string[]) => Promise<Sendable>,
+): Attacher['refreshed'] {
+  const refreshing = new Map<string, Promise<Sendable | undefined>>();
+  return (to, extra) => {
+    if (refresh === undefined) return Promise.resolve(undefined);
+    const context = contextOf(to.url, to.entry, extra);
+    const key = `${context.resource ?? ''} ${context.scopes?.join(' ') ?? ''}`;
+    let shared = refreshing.get(key);
+    if (shared === undefined) {
+      shared = (async () => {
+        try {
+          const token = await refresh(context);
+          return absent(token) ? undefined : await accept(token, to, context.scopes);
+        } finally {
+          refreshing.delete(key);
+        }
+      })();
+      refreshing.set(key, shared);
+    }
+    return shared;
+  };
+}
+
+/** With `dpop`: a fresh proof per request, dated on the token's issuer clock, and the server's nonce. */
+function dpopSide(
+  dpop: VerifiedTokenOptions['dpop'],
+  verifier: VerifiedTokenOptions['verifier'],
+): Pick<Attacher, 'authorize' | 'wantsNonce'> {
+  return {
     async authorize(request, sent) {
       if (dpop === undefined || (sent !== undefined && !sent.bound))
         return withAuthorization(request, sent?.token);
       const proof = await dpop.proof({
         method: request.method,
         url: request.url,
-        iat: Math.floor(issuerNow() / 1000),
+        // On the issuer's clock of this token, so `clockSkew: 'auto'` corrects proofs too.
+        iat: Math.floor(issuerTimeOf(verifier, sent?.token) / 1000),
         ...(sent === undefined ? {} : { accessToken: sent.token }),
       });
       return withAuthorization(request, sent?.token, proof);
@@ -223,13 +233,29 @@ export function createAttacher(
       dpop.learnNonce(response.url || requestUrl, response.headers);
       return response.headers.has('dpop-nonce') && (await saysUseDpopNonce(response));
     },
-    async checkResponse(response, requestUrl) {
-      // A constructed Response has no url; then the request's is the only one there is.
-      if (responseToken === undefined || !allows(response.url || requestUrl)) return;
-      const token = await responseToken(response);
-      if (!absent(token)) await accept(token);
-    },
   };
+}
+
+/** The functions and objects the options pass in (a TypeError at creation, naming `caller`). */
+function checkCallbacks(options: VerifiedTokenOptions, caller: string): void {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${caller} needs an options object`);
+  const { verifier, getToken, refresh, responseToken, onToken, dpop } = options;
+  if (typeof verifier?.verify !== 'function')
+    throw new TypeError(`${caller}: "verifier" must come from createVerifier()`);
+  if (typeof getToken !== 'function')
+    throw new TypeError(`${caller}: "getToken" must be a function`);
+  for (const [name, value] of Object.entries({ refresh, responseToken, onToken })) {
+    if (value !== undefined && typeof value !== 'function')
+      throw new TypeError(`${caller}: "${name}" must be a function`);
+  }
+  if (
+    dpop !== undefined &&
+    (typeof dpop?.proof !== 'function' ||
+      typeof dpop.jkt !== 'string' ||
+      typeof dpop.learnNonce !== 'function')
+  )
+    throw new TypeError(`${caller}: "dpop" must come from createDpop()`);
 }
 
 function allowedOriginsOf(value: unknown, caller: string, withResources: boolean): Set<string> {
@@ -256,17 +282,6 @@ function allowedOriginsOf(value: unknown, caller: string, withResources: boolean
       return origin;
     }),
   );
-}
-
-function originOf(url: string): string | undefined {
-  try {
-    const { origin, protocol } = new URL(url);
-    return origin !== 'null' && (protocol === 'https:' || protocol === 'http:')
-      ? origin
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

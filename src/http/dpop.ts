@@ -1,4 +1,6 @@
 import { VerificationError } from '../lib/errors.js';
+import { readBounded } from '../lib/read-bounded.js';
+import { boundThumbprint } from '../lib/syntax.js';
 import type { TokenPayload } from '../token/compact.js';
 
 /**
@@ -7,11 +9,8 @@ import type { TokenPayload } from '../token/compact.js';
  * ERR_CLAIM_INVALID, so it is never sent (RFC 9449 §6.1: only that key's holder may use it).
  */
 export function checkBoundTo(payload: TokenPayload, jkt: string): boolean {
-  const { cnf } = payload as { cnf?: unknown };
-  if (cnf === undefined) return false;
-  const bound =
-    typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
-  if (bound !== jkt) {
+  if ((payload as { cnf?: unknown }).cnf === undefined) return false;
+  if (boundThumbprint(payload) !== jkt) {
     throw new VerificationError(
       'ERR_CLAIM_INVALID',
       'The token is bound ("cnf") to another key than this browser\'s DPoP key: get a token with a proof from this key.',
@@ -35,32 +34,11 @@ export async function saysUseDpopNonce(response: Response): Promise<boolean> {
     return /^\s*dpop\b/i.test(challenge) && /\berror\s*=\s*"?use_dpop_nonce"?/i.test(challenge);
   }
   if (response.status !== 400 || response.body === null) return false;
-  const text = await readAtMost(response.clone(), MAX_ERROR_BODY);
+  const text = (await readBounded(response.clone(), { limit: MAX_ERROR_BODY })) ?? '';
   try {
     const body = JSON.parse(text) as { error?: unknown };
     return typeof body === 'object' && body !== null && body.error === 'use_dpop_nonce';
   } catch {
     return false;
   }
-}
-
-async function readAtMost(response: Response, limit: number): Promise<string> {
-  const reader = response.body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  try {
-    while (length <= limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      length += value.byteLength;
-    }
-  } finally {
-    void reader.cancel().catch(() => undefined);
-  }
-  if (length > limit) return '';
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) bytes.set(chunk, (at += chunk.byteLength) - chunk.byteLength);
-  return new TextDecoder().decode(bytes);
 }

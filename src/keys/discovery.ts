@@ -32,10 +32,10 @@ export function discovery(
   const issuer = issuerUrl;
   const at = toUrl(issuer, 'discovery()');
   const documentUrl = `${at.href.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  const { pins, guarded } = readTrust(options, at, 'discovery()');
+  const policy = remotePolicy(options, 'discovery()');
+  const { guarded } = readTrust(policy, at, 'discovery()');
   const remote: RemoteKeys = {
-    ...remotePolicy(options, 'discovery()'),
-    pins,
+    ...policy,
     accept: JWKS_ACCEPT,
     locate: (read) => locateKeys(issuer, documentUrl, read, guarded),
     parse: async (response, from) => parseJsonDocument(response, from).keys,

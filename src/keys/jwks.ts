@@ -27,9 +27,10 @@ export const JWKS_ACCEPT = 'application/jwk-set+json, application/json;q=0.9';
 export function jwks(url: string | URL, options: RemoteSourceOptions = {}): KeySource {
   const at = toUrl(url, 'jwks()');
   const target = at.href;
+  const policy = remotePolicy(options, 'jwks()');
+  readTrust(policy, at, 'jwks()');
   const remote: RemoteKeys = {
-    ...remotePolicy(options, 'jwks()'),
-    pins: readTrust(options, at, 'jwks()').pins,
+    ...policy,
     accept: JWKS_ACCEPT,
     locate: async () => ({ url: target }),
     parse: async (response, from) => parseJsonDocument(response, from).keys,

@@ -51,9 +51,10 @@ export function pem(textOrUrl: string | URL, options: PemOptions = {}): KeySourc
     };
   }
   const url = pemUrl(textOrUrl);
+  const policy = remotePolicy(remoteOptions, 'pem()');
+  readTrust(policy, new URL(url), 'pem()');
   const remote: RemoteKeys = {
-    ...remotePolicy(remoteOptions, 'pem()'),
-    pins: readTrust(remoteOptions, new URL(url), 'pem()').pins,
+    ...policy,
     accept: 'application/x-pem-file, text/plain;q=0.9, */*;q=0.5',
     locate: async () => ({ url }),
     async parse(response, from) {

@@ -32,3 +32,16 @@ export interface CachePolicy {
   maxAgeMs: number;
   maxStaleMs: number;
 }
+
+/** A key server's `Date`, and when the request left and the answer came (local ms). */
+export interface Observation {
+  readonly date: string;
+  readonly sentAt: number;
+  readonly receivedAt: number;
+}
+
+/** What an answer says about the server's time, for clock-skew estimates ('auto'). */
+export function observationOf(response: KeyResponse): Observation | undefined {
+  const { date, sentAt, receivedAt } = response;
+  return date === undefined ? undefined : { date, sentAt, receivedAt };
+}

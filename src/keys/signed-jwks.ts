@@ -67,9 +67,10 @@ export function signedJwks(url: string | URL, options: SignedJwksOptions): KeySo
     throw new TypeError(`${factory}: issuer must be a string`);
   const allowed = readAlgorithms(algorithms, factory);
   const config = { anchors: readAnchors(anchors, factory), issuer, allowed };
+  const policy = remotePolicy(rest, factory);
+  readTrust(policy, at, factory, true);
   const remote = {
-    ...remotePolicy(rest, factory),
-    pins: readTrust(rest, at, factory, true).pins,
+    ...policy,
     accept: SIGNED_JWKS_ACCEPT,
     locate: async () => ({ url: at.href }),
     signed: (jws: string, type: string | undefined, from: string, provider: SignatureProvider) =>

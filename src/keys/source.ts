@@ -1,6 +1,9 @@
 import { toSeconds, type Duration } from '../lib/duration.js';
+import { functionRow, readTable, type OptionRow } from '../lib/options.js';
+import { MAX_STALE } from '../stores/options.js';
 import type { SignedMeta, SourceMeta } from '../stores/types.js';
 import type { SignatureProvider } from '../crypto/provider.js';
+import { readPins } from './pins.js';
 import type { CachePolicy, FetchLike, FetchPolicy, KeyResponse } from './policy.js';
 
 /**
@@ -110,65 +113,90 @@ export function isKeySource(value: unknown): value is KeySource {
   return typeof value === 'object' && value !== null && LOADER in value;
 }
 
-const REMOTE_OPTIONS = new Set([
-  'pins',
-  'insecure',
-  'timeout',
-  'retry',
-  'headers',
-  'cooldown',
-  'maxAge',
-  'maxStale',
-  'fetch',
-  'ky',
-]);
+const seconds = (fallback: number, atMost?: number): OptionRow<number> => ({
+  default: fallback,
+  check(value, caller, name) {
+    const checked = toSeconds(value, `${caller}: ${name}`);
+    if (atMost !== undefined && (checked <= 0 || checked > atMost))
+      throw new TypeError(`${caller}: ${name} must be above 0 and at most ${atMost} seconds`);
+    return checked;
+  },
+});
+
+/** The options of every remote source: a row each, with its default written once. */
+const REMOTE_OPTIONS = {
+  pins: {
+    check: (value, caller) => readPins(value, caller)!,
+  } satisfies OptionRow<ReadonlySet<string>>,
+  insecure: {
+    default: false,
+    check(value, caller) {
+      if (typeof value !== 'boolean')
+        throw new TypeError(`${caller}: insecure must be true or false`);
+      return value;
+    },
+  } satisfies OptionRow<boolean>,
+  timeout: seconds(5, 300),
+  retry: {
+    default: 2,
+    check(value, caller) {
+      if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 10)
+        throw new TypeError(`${caller}: retry must be a whole number from 0 to 10`);
+      return value as number;
+    },
+  } satisfies OptionRow<number>,
+  headers: {
+    check(value, caller) {
+      if (typeof value !== 'object' || value === null)
+        throw new TypeError(`${caller}: headers must be an object of strings`);
+      return value as Record<string, string>;
+    },
+  } satisfies OptionRow<Record<string, string>>,
+  cooldown: seconds(30),
+  maxAge: seconds(600),
+  maxStale: MAX_STALE,
+  fetch: functionRow<FetchLike>('a fetch-compatible function'),
+  ky: functionRow<KyLike>('a ky instance'),
+};
+
+/** A remote source's checked options: how it fetches, caches, and trusts what it fetches. */
+export interface RemotePolicy {
+  fetch: FetchPolicy;
+  cache: CachePolicy;
+  /** The only keys to use, by thumbprint (`pins`). */
+  pins: ReadonlySet<string> | undefined;
+  /** `insecure: true`: plain http to another host was accepted without pins. */
+  insecure: boolean;
+}
 
 /** Checks remote options (TypeError at once) and applies the documented defaults. */
-export function remotePolicy(
-  options: RemoteSourceOptions,
-  factory: string,
-): { fetch: FetchPolicy; cache: CachePolicy } {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${factory}: options must be an object`);
-  for (const name of Object.keys(options)) {
-    if (!REMOTE_OPTIONS.has(name)) throw new TypeError(`${factory}: unknown option "${name}"`);
-  }
-  const retry = options.retry ?? 2;
-  if (!Number.isInteger(retry) || retry < 0 || retry > 10) {
-    throw new TypeError(`${factory}: retry must be a whole number from 0 to 10`);
-  }
-  const timeout = toSeconds(options.timeout ?? 5, `${factory}: timeout`);
-  if (timeout <= 0 || timeout > 300)
-    throw new TypeError(`${factory}: timeout must be above 0 and at most 300 seconds`);
-  if (
-    options.headers !== undefined &&
-    (typeof options.headers !== 'object' || options.headers === null)
-  ) {
-    throw new TypeError(`${factory}: headers must be an object of strings`);
-  }
+export function remotePolicy(options: RemoteSourceOptions, factory: string): RemotePolicy {
+  const read = readTable(options, REMOTE_OPTIONS, factory);
   return {
+    pins: read.pins,
+    insecure: read.insecure!,
     fetch: {
-      timeoutMs: timeout * 1000,
-      retry,
-      headers: { ...options.headers },
-      fetch: fetchOption(options, factory),
+      timeoutMs: read.timeout! * 1000,
+      retry: read.retry!,
+      headers: { ...read.headers },
+      fetch: fetchOption(read.fetch, read.ky, factory),
     },
     cache: {
-      cooldownMs: toSeconds(options.cooldown ?? 30, `${factory}: cooldown`) * 1000,
-      maxAgeMs: toSeconds(options.maxAge ?? 600, `${factory}: maxAge`) * 1000,
-      maxStaleMs: toSeconds(options.maxStale ?? 86400, `${factory}: maxStale`) * 1000,
+      cooldownMs: read.cooldown! * 1000,
+      maxAgeMs: read.maxAge! * 1000,
+      maxStaleMs: read.maxStale! * 1000,
     },
   };
 }
 
-function fetchOption(options: RemoteSourceOptions, factory: string): FetchLike | undefined {
-  const { fetch, ky } = options;
+function fetchOption(
+  fetch: FetchLike | undefined,
+  ky: KyLike | undefined,
+  factory: string,
+): FetchLike | undefined {
   if (fetch !== undefined && ky !== undefined)
     throw new TypeError(`${factory}: pass "fetch" or "ky", not both`);
-  if (fetch !== undefined && typeof fetch !== 'function')
-    throw new TypeError(`${factory}: fetch must be a fetch-compatible function`);
   if (ky === undefined) return fetch;
-  if (typeof ky !== 'function') throw new TypeError(`${factory}: ky must be a ky instance`);
   // The user's ky sends the request (its hooks, headers and proxying apply); tokenward keeps
   // its own retries, deadline and status handling, so ky's are turned off.
   return (input, init) =>

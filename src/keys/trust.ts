@@ -1,6 +1,5 @@
 import { assertProtected } from './plain-http.js';
-import { readPins } from './pins.js';
-import type { RemoteSourceOptions } from './source.js';
+import type { RemotePolicy } from './source.js';
 
 /** How a remote source may trust what it fetches: pins, and whether plain http was accepted. */
 export interface Trust {
@@ -10,20 +9,18 @@ export interface Trust {
 }
 
 /**
- * Reads `pins` and `insecure` at creation and applies the plain-http rule to `url`; a signed
- * set (`signedJwks`) is guarded by its anchors.
+ * Applies the plain-http rule to `url` at creation, from the checked `pins` and `insecure`
+ * options (rows of the remote options table); a signed set (`signedJwks`) is guarded by its
+ * anchors.
  */
 export function readTrust(
-  options: RemoteSourceOptions,
+  policy: Pick<RemotePolicy, 'pins' | 'insecure'>,
   url: URL,
   factory: string,
   signed = false,
 ): Trust {
-  const pins = readPins(options?.pins, factory);
-  const insecure = options?.insecure;
-  if (insecure !== undefined && typeof insecure !== 'boolean')
-    throw new TypeError(`${factory}: insecure must be true or false`);
-  const guarded = signed || pins !== undefined || insecure === true;
+  const { pins } = policy;
+  const guarded = signed || pins !== undefined || policy.insecure;
   assertProtected(url, guarded, factory);
   return { pins, guarded };
 }

@@ -1,4 +1,5 @@
 import { fetchFailed } from '../lib/map-error.js';
+import { readBounded } from '../lib/read-bounded.js';
 import { freshnessSeconds } from './freshness.js';
 import type { FetchLike, FetchPolicy, KeyResponse } from '../keys/policy.js';
 
@@ -168,38 +169,18 @@ async function readCapped(
   deadline: AbortController,
   limit: number,
 ): Promise<string> {
-  const { signal } = deadline;
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > limit)
-    throw new Error(`the answer is ${declared} bytes, over the ${limit / 1024} KiB limit`);
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const aborted = new Promise<never>((_, reject) => {
-    const stop = () => reject(new Error('aborted'));
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
+  const body = await readBounded(response, {
+    limit,
+    signal: deadline.signal,
+    abort: () => deadline.abort(),
   });
-  aborted.catch(() => reader.cancel().catch(() => undefined));
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await Promise.race([reader.read(), aborted]);
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      // Aborting the request (not cancelling the reader) also stops happy-dom's fetch cleanly.
-      deadline.abort();
-      throw new Error(`the answer is over the ${limit / 1024} KiB limit`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  if (body !== undefined) return body;
+  const declared = Number(response.headers.get('content-length'));
+  throw new Error(
+    declared > limit
+      ? `the answer is ${declared} bytes, over the ${limit / 1024} KiB limit`
+      : `the answer is over the ${limit / 1024} KiB limit`,
+  );
 }
 
 function describe(error: unknown): string {

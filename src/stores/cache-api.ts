@@ -1,6 +1,9 @@
 import { parseEntryText, retentionSeconds } from './entry-text.js';
+import type { Duration } from '../lib/duration.js';
+import { readTable } from '../lib/options.js';
+import { MAX_STALE } from './options.js';
 import type { KeyStore, StoredKeySet } from './types.js';
-import { crossTab } from './cross-tab.js';
+import { CROSS_TAB, crossTab, type SharedKeyStore } from './cross-tab.js';
 
 /** The part of the standard `CacheStorage` a {@link cacheApiStore} uses (`default`: Workers). */
 interface CacheStorageLike {
@@ -31,14 +34,14 @@ const KEY_BASE = 'https://tokenward.invalid/key-sets/';
  * const cache = cacheApiStore('my-app-keys');
  *
  * @param cacheName a named cache. @default `caches.default` in Workers, else `'tokenward'`
- * @param options.maxStale seconds an entry outlives its freshness. @default 86400
+ * @param options.maxStale how long an entry outlives its freshness (seconds, or '1d'). @default 86400
  */
-export function cacheApiStore(cacheName?: string, options: { maxStale?: number } = {}): KeyStore {
+export function cacheApiStore(cacheName?: string, options: { maxStale?: Duration } = {}): KeyStore {
   const storage = (globalThis as { caches?: CacheStorageLike }).caches;
   if (storage === undefined || typeof storage.open !== 'function') {
     throw new TypeError('cacheApiStore() needs the Cache API (browsers, Cloudflare Workers)');
   }
-  const maxStale = options.maxStale ?? 86400;
+  const { maxStale } = readTable(options, { maxStale: MAX_STALE }, 'cacheApiStore');
   let cache: Promise<Cache> | undefined;
   const open = (): Promise<Cache> =>
     (cache ??=
@@ -49,8 +52,8 @@ export function cacheApiStore(cacheName?: string, options: { maxStale?: number }
             throw error;
           }));
   const url = (key: string) => KEY_BASE + encodeURIComponent(key);
-  return {
-    coordinate: crossTab,
+  const shared: SharedKeyStore = {
+    [CROSS_TAB]: crossTab,
     async get(key) {
       const response = await (await open()).match(url(key));
       return response === undefined ? undefined : parseEntryText(await response.text());
@@ -58,7 +61,7 @@ export function cacheApiStore(cacheName?: string, options: { maxStale?: number }
     async set(key, value: StoredKeySet) {
       const headers = {
         'content-type': 'application/json',
-        'cache-control': `max-age=${retentionSeconds(value, maxStale)}`,
+        'cache-control': `max-age=${retentionSeconds(value, maxStale!)}`,
       };
       await (await open()).put(url(key), new Response(JSON.stringify(value), { headers }));
     },
@@ -66,4 +69,5 @@ export function cacheApiStore(cacheName?: string, options: { maxStale?: number }
       await (await open()).delete(url(key));
     },
   };
+  return shared;
 }

@@ -1,13 +1,63 @@
-import type { CrossTab, CrossTabOptions, StoredKeySet, TabTurn } from './types.js';
+import type { KeyStore, StoredKeySet } from './types.js';
+
+/**
+ * @internal The member by which a store every tab of the origin shares (`localStorage`,
+ * IndexedDB, the Cache API) offers cross-tab coordination. Symbol-keyed and absent from the
+ * public `KeyStore` type: the protocol is tokenward's own, and an app on `memoryStore()`
+ * ships none of it.
+ */
+export const CROSS_TAB: unique symbol = Symbol.for('tokenward.crossTab') as never;
+
+/** @internal A store with cross-tab coordination. */
+export interface SharedKeyStore extends KeyStore {
+  readonly [CROSS_TAB]: typeof crossTab;
+}
+
+/** How the tabs of a browser share one source's fetches. */
+export interface CrossTab {
+  /**
+   * The set in the latest notice another tab posted: raw and untrusted, for the key set to
+   * validate and adopt (or not); the same object until a new notice arrives.
+   */
+  latest(): unknown;
+  /** Settles when the next notice arrives (never, where no tabs share the store). */
+  arrival(): Promise<void>;
+  /** Before a cold or forced fetch: waits, at most the source's `timeout`, for its Web Lock. */
+  turn(): Promise<TabTurn>;
+}
+
+/** One tab's turn to fetch. Exactly one of `fetched` and `release` must be called. */
+export interface TabTurn {
+  /** This tab holds the lock: another tab may have fetched while it waited (look first). */
+  readonly locked: boolean;
+  /** Another tab held the lock when this one asked: its notice may still be on the way. */
+  readonly contended: boolean;
+  /** Waits briefly for the next notice (it may reach this tab after the lock does). */
+  notice(): Promise<void>;
+  /** After a successful fetch: once `writing` settles, tell the other tabs, let the next in. */
+  fetched(entry: StoredKeySet, writing: PromiseLike<unknown>): void;
+  /** Lets the next tab in (after a failed fetch, or when another tab's set was used). */
+  release(): void;
+}
 
 const NOOP = (): void => undefined;
-const ALONE_TURN: TabTurn = { written: undefined, fetched: NOOP, release: NOOP };
-const ALONE: CrossTab = { turn: async () => ALONE_TURN };
+const ALONE_TURN: TabTurn = {
+  locked: false,
+  contended: false,
+  notice: async () => undefined,
+  fetched: NOOP,
+  release: NOOP,
+};
+/** Where no tabs share the store: this tab fetches alone, at once. */
+export const ALONE: CrossTab = {
+  latest: () => undefined,
+  arrival: () => new Promise<void>(() => undefined),
+  turn: async () => ALONE_TURN,
+};
 
-// The one message: the set a tab just fetched and stored. It is untrusted input, validated
-// like a stored entry. It carries the set rather than asking for a store read because
-// Chromium's localStorage reaches other tabs asynchronously: a notice (or a lock handoff)
-// may arrive before the stored value does.
+// The one message: the set a tab just fetched and stored. It carries the set rather than asking
+// for a store read because Chromium's localStorage reaches other tabs asynchronously: a notice
+// (or a lock handoff) may arrive before the stored value does.
 const NOTICE = 'tokenward:keys-changed';
 
 // How long a tab that waited for another tab's lock waits on for that tab's notice. The holder
@@ -21,48 +71,51 @@ interface BrowserApis {
 }
 
 /**
- * Coordinates a source's fetches between the tabs that share a store (the `coordinate` of
- * `webStorage(localStorage)`, `indexedDbStore()` and `cacheApiStore()`, so an app on
- * `memoryStore()` carries none of this):
- * a Web Lock per source makes N tabs opening at once fetch once, and a BroadcastChannel
- * notice makes the others adopt a refetched set without a request. Each API is used where
- * it exists; without both, each tab works alone.
+ * Coordinates a source's fetches between the tabs that share a store: a Web Lock per source
+ * makes N tabs opening at once fetch once, and a BroadcastChannel notice hands the others the
+ * refetched set. It hands back what it hears and never holds or writes the key cache's entry:
+ * the key set validates and adopts. Each API is used where it exists; without both, each tab
+ * works alone.
  */
-export function crossTab(options: CrossTabOptions): CrossTab {
-  const { locks, channel } = browserApis(`tokenward:${options.sourceId}`);
+export function crossTab(sourceId: string, timeoutMs: number): CrossTab {
+  const { locks, channel } = browserApis(`tokenward:${sourceId}`);
   if (locks === undefined && channel === undefined) return ALONE;
-  let noticed: (() => void) | undefined;
+  let latest: unknown;
+  const waiting = new Set<() => void>();
+  let arrive: () => void = NOOP;
+  let arrived = new Promise<void>((resolve) => (arrive = resolve));
   if (channel !== undefined)
-    channel.onmessage = (event) => {
-      onNotice(event.data, options);
-      noticed?.();
+    channel.onmessage = (event: MessageEvent<unknown>) => {
+      const data = event.data as { type?: unknown; entry?: unknown } | null;
+      if (data?.type !== NOTICE) return;
+      latest = data.entry;
+      for (const wake of waiting) wake();
+      arrive();
+      arrived = new Promise<void>((resolve) => (arrive = resolve));
     };
-  const lockName = `tokenward:${options.sourceId}`;
-  const usableNow = async (held: StoredKeySet | undefined, forced: boolean) =>
-    [options.validate(await options.read()), options.held()].find(
-      (set) => set !== undefined && options.usable(set, held, forced),
-    );
+  const lockName = `tokenward:${sourceId}`;
+  const notice = () =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, NOTICE_GRACE_MS);
+      waiting.add(wake);
+    });
   return {
-    async turn(held, forced) {
+    latest: () => latest,
+    arrival: () => arrived,
+    async turn() {
       const contended = locks !== undefined && (await isHeld(locks, lockName));
       // No lock (no Web Locks, or waited `timeout` in vain): this tab fetches alone.
-      const release = (locks && (await acquire(locks, lockName, options.timeoutMs))) ?? NOOP;
-      // Another tab may have fetched while this one waited: its set is in the store, or
-      // already adopted from its notice, or its notice is still on the way.
-      let written = release === NOOP ? undefined : await usableNow(held, forced);
-      if (written === undefined && contended && release !== NOOP && channel !== undefined) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, NOTICE_GRACE_MS);
-          noticed = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        noticed = undefined;
-        written = await usableNow(held, forced);
-      }
+      const release = (locks && (await acquire(locks, lockName, timeoutMs))) ?? undefined;
+      if (release === undefined) return ALONE_TURN;
       return {
-        written,
+        locked: true,
+        contended: contended && channel !== undefined,
+        notice,
         fetched: (entry, writing) =>
           void Promise.resolve(writing)
             .then(() => channel?.postMessage({ type: NOTICE, entry }))
@@ -71,15 +124,6 @@ export function crossTab(options: CrossTabOptions): CrossTab {
       };
     },
   };
-}
-
-/** Adopts the set in a notice when it is valid and newer than the one held. */
-function onNotice(data: unknown, options: CrossTabOptions): void {
-  if ((data as { type?: unknown } | null)?.type !== NOTICE) return;
-  const entry = options.validate((data as { entry?: unknown }).entry);
-  if (entry !== undefined && entry.fetchedAt > (options.held()?.fetchedAt ?? -1)) {
-    options.adopt(entry);
-  }
 }
 
 /** Whether another tab holds the lock now (then this tab will wait for its result). */

@@ -1,4 +1,7 @@
 import { kvStore } from './kv.js';
+import type { Duration } from '../lib/duration.js';
+import { readTable } from '../lib/options.js';
+import { KEY_PARTS, MAX_STALE } from './options.js';
 import type { KeyStore } from './types.js';
 
 /** The part of a `Deno.Kv` (from `Deno.openKv()`) a {@link denoKvStore} uses. */
@@ -31,16 +34,17 @@ export interface DenoKvLike {
  * const verifier = createVerifier({ keys: jwks(url), issuer, audience, cache: denoKvStore(kv) });
  *
  * @param options.prefix the key parts before the source's id. @default ['tokenward']
- * @param options.maxStale seconds an entry outlives its freshness. @default 86400
+ * @param options.maxStale how long an entry outlives its freshness (seconds, or '1d'). @default 86400
  */
 export function denoKvStore(
   kv: DenoKvLike,
-  options: { prefix?: readonly string[]; maxStale?: number } = {},
+  options: { prefix?: readonly string[]; maxStale?: Duration } = {},
 ): KeyStore {
   if (typeof kv?.get !== 'function' || typeof kv.set !== 'function') {
     throw new TypeError('denoKvStore(kv) needs a Deno.Kv, from await Deno.openKv()');
   }
-  const prefix = options.prefix ?? ['tokenward'];
+  const read = readTable(options, { prefix: KEY_PARTS, maxStale: MAX_STALE }, 'denoKvStore');
+  const prefix = read.prefix!;
   return kvStore(
     {
       get: async (key) => (await kv.get([...prefix, key]))?.value,
@@ -48,6 +52,6 @@ export function denoKvStore(
         kv.set([...prefix, key], value, { expireIn: expirationTtl * 1000 }),
       delete: (key) => kv.delete([...prefix, key]),
     },
-    options.maxStale === undefined ? {} : { maxStale: options.maxStale },
+    { maxStale: read.maxStale! },
   );
 }

@@ -1,5 +1,6 @@
 import type { KeyStore, StoredKeySet } from './types.js';
-import { crossTab } from './cross-tab.js';
+import { CROSS_TAB, crossTab, type SharedKeyStore } from './cross-tab.js';
+import { openDatabase } from '../lib/indexed-db.js';
 
 const OBJECT_STORE = 'key-sets';
 
@@ -21,15 +22,14 @@ const OBJECT_STORE = 'key-sets';
  * @param name the IndexedDB database (it holds one object store, `key-sets`). @default 'tokenward'
  */
 export function indexedDbStore(name = 'tokenward'): KeyStore {
-  const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-  if (idb === undefined) {
+  if ((globalThis as { indexedDB?: IDBFactory }).indexedDB === undefined) {
     throw new TypeError('indexedDbStore() needs IndexedDB (browsers and their workers)');
   }
   let opened: Promise<IDBDatabase> | undefined;
   const forget = () => (opened = undefined);
   // A failed open is not remembered: the next call tries again.
   const database = (): Promise<IDBDatabase> =>
-    (opened ??= openDatabase(idb, name, forget).catch((error: unknown) => {
+    (opened ??= openDatabase(name, OBJECT_STORE, forget).catch((error: unknown) => {
       forget();
       throw error;
     }));
@@ -41,30 +41,11 @@ export function indexedDbStore(name = 'tokenward'): KeyStore {
       transaction.onerror = transaction.onabort = () => reject(transaction.error);
     });
   };
-  return {
-    coordinate: crossTab,
+  const shared: SharedKeyStore = {
+    [CROSS_TAB]: crossTab,
     get: (key) => run('readonly', (s) => s.get(key)),
     set: (key, value: StoredKeySet) => run('readwrite', (s) => s.put(value, key)),
     delete: (key) => run('readwrite', (s) => s.delete(key)),
   };
-}
-
-/** Opens (creating on first use) the database; `forget` runs when it closes under us. */
-function openDatabase(idb: IDBFactory, name: string, forget: () => void): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = idb.open(name, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(OBJECT_STORE);
-    request.onsuccess = () => {
-      const db = request.result;
-      // Another tab upgrading or deleting the database: step aside, reopen on the next call.
-      db.onversionchange = () => {
-        db.close();
-        forget();
-      };
-      db.onclose = forget;
-      resolve(db);
-    };
-    request.onerror = () => reject(request.error);
-    request.onblocked = () => reject(new Error(`IndexedDB "${name}" is blocked by another tab`));
-  });
+  return shared;
 }

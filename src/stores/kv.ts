@@ -1,4 +1,7 @@
 import { parseEntryText, retentionSeconds } from './entry-text.js';
+import { readTable } from '../lib/options.js';
+import type { Duration } from '../lib/duration.js';
+import { MAX_STALE } from './options.js';
 import type { KeyStore, StoredKeySet } from './types.js';
 
 /**
@@ -39,13 +42,13 @@ export interface KvLike {
  *   delete: (k) => map.delete(k),
  * });
  *
- * @param options.maxStale seconds an entry outlives its freshness. @default 86400
+ * @param options.maxStale how long an entry outlives its freshness (seconds, or '1d'). @default 86400
  */
-export function kvStore(kv: KvLike, options: { maxStale?: number } = {}): KeyStore {
+export function kvStore(kv: KvLike, options: { maxStale?: Duration } = {}): KeyStore {
   if (typeof kv?.get !== 'function' || typeof kv.put !== 'function') {
     throw new TypeError('kvStore(kv) needs an object with get(key) and put(key, value)');
   }
-  const maxStale = options.maxStale ?? 86400;
+  const maxStale = readTable(options, { maxStale: MAX_STALE }, 'kvStore').maxStale!;
   return {
     async get(key) {
       const value = await kv.get(key);

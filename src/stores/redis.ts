@@ -1,4 +1,7 @@
 import { kvStore } from './kv.js';
+import type { Duration } from '../lib/duration.js';
+import { readTable } from '../lib/options.js';
+import { MAX_STALE, PREFIX } from './options.js';
 import type { KeyStore } from './types.js';
 
 /**
@@ -33,17 +36,21 @@ export interface RedisLike {
  * const verifier = createVerifier({ keys: jwks(url), issuer, audience, cache: redisStore(redis) });
  *
  * @param options.prefix prepended to every key. @default 'tokenward:'
- * @param options.maxStale seconds an entry outlives its freshness. @default 86400
+ * @param options.maxStale how long an entry outlives its freshness (seconds, or '1d'). @default 86400
  */
 export function redisStore(
   client: RedisLike,
-  options: { prefix?: string; maxStale?: number } = {},
+  options: { prefix?: string; maxStale?: Duration } = {},
 ): KeyStore {
   const setex = client?.setEx ?? client?.setex;
   if (typeof client?.get !== 'function' || typeof setex !== 'function') {
     throw new TypeError('redisStore(client) needs a Redis client with get, setEx/setex and del');
   }
-  const prefix = options.prefix ?? 'tokenward:';
+  const { prefix, maxStale } = readTable(
+    options,
+    { prefix: PREFIX, maxStale: MAX_STALE },
+    'redisStore',
+  );
   return kvStore(
     {
       get: (key) => client.get(prefix + key),
@@ -51,6 +58,6 @@ export function redisStore(
         setex.call(client, prefix + key, expirationTtl, value),
       delete: (key) => client.del(prefix + key),
     },
-    options.maxStale === undefined ? {} : { maxStale: options.maxStale },
+    { maxStale: maxStale! },
   );
 }

@@ -1,5 +1,5 @@
 import type { KeyStore } from './types.js';
-import { crossTab } from './cross-tab.js';
+import { CROSS_TAB, crossTab } from './cross-tab.js';
 
 /** The part of the Web Storage API a {@link webStorage} store uses. */
 export type WebStorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -26,7 +26,7 @@ export function webStorage(storage: WebStorageLike, prefix = 'tokenward:'): KeyS
     throw new TypeError('webStorage(storage) needs a Storage object such as localStorage');
   }
   return {
-    ...(isLocalStorage(storage) ? { coordinate: crossTab } : {}),
+    ...(isLocalStorage(storage) ? { [CROSS_TAB]: crossTab } : {}),
     get(key) {
       const text = storage.getItem(prefix + key);
       if (text === null) return undefined;

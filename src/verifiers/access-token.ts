@@ -1,8 +1,12 @@
 import { discovery } from '../keys/discovery.js';
 import type { KeySource } from '../keys/source.js';
-import type { VerifierOptions } from '../verify/options.js';
+import { optionsObject } from '../lib/options.js';
+import { buildFront } from '../verify/front.js';
+import { resolveOptions, type VerifierOptions } from '../verify/options.js';
 import { createCoreVerifier, type VerifiedToken } from '../verify/verifier.js';
-import { failWith, type Fail } from './fail.js';
+import { fail, type Fail } from './fail.js';
+
+const A = 'createAccessTokenVerifier';
 import { checkScopes, readScopeRule, type ScopeRule } from './scopes.js';
 
 /** RFC 9068 §2.2: the claims every JWT access token carries. */
@@ -61,41 +65,32 @@ export interface AccessTokenVerifier {
 export function createAccessTokenVerifier(
   options: AccessTokenVerifierOptions,
 ): AccessTokenVerifier {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('createAccessTokenVerifier(options) needs an options object');
-  const { issuer, audience, keys, requiredClaims = [], ...rest } = options;
+  const given = optionsObject(options, A);
+  const { issuer, audience, keys, requiredClaims = [] } = options;
   if (typeof issuer !== 'string' || issuer === '')
-    throw new TypeError('createAccessTokenVerifier: "issuer" must be the issuer identifier');
+    throw new TypeError(`${A}: "issuer" must be the issuer identifier`);
   if (audience === null || audience === undefined) {
     throw new TypeError(
-      'createAccessTokenVerifier: "audience" is required: RFC 9068 §4 has the resource server check that "aud" names it',
+      `${A}: "audience" is required: RFC 9068 §4 has the resource server check that "aud" names it`,
     );
   }
-  if ('typ' in rest)
-    throw new TypeError('createAccessTokenVerifier: "typ" is fixed to at+jwt (RFC 9068 §2.1)');
-  if (!Array.isArray(requiredClaims))
-    throw new TypeError('createAccessTokenVerifier: requiredClaims must be an array');
-  const core = createCoreVerifier({
-    ...rest,
-    keys: keys ?? discovery(issuer),
-    issuer,
-    audience,
-    typ: 'at+jwt',
-    requiredClaims: [...new Set([...ACCESS_TOKEN_CLAIMS, ...requiredClaims])],
-  });
-  const fail = failWith(core);
-
-  return {
-    async verify(token, checks = {}) {
-      const wanted = readChecks(checks);
-      const verified = await core.verify(token);
+  if ('typ' in given) throw new TypeError(`${A}: "typ" is fixed to at+jwt (RFC 9068 §2.1)`);
+  if (!Array.isArray(requiredClaims)) throw new TypeError(`${A}: requiredClaims must be an array`);
+  const core = createCoreVerifier(
+    resolveOptions(given, A, {
+      keys: keys ?? discovery(issuer),
+      typ: 'at+jwt',
+      requiredClaims: [...new Set([...ACCESS_TOKEN_CLAIMS, ...requiredClaims])],
+    }),
+  );
+  return buildFront(core, {
+    readChecks,
+    check(verified, wanted) {
       checkClient(verified.payload.client_id, wanted.clientIds, fail);
       checkScopes(verified.payload, wanted.scopes, fail);
       return verified;
     },
-    hydrate: core.hydrate,
-    clear: core.clear,
-  };
+  });
 }
 
 function readChecks(checks: AccessTokenChecks): { scopes: ScopeRule; clientIds?: string[] } {

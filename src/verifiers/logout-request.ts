@@ -1,4 +1,5 @@
 import { isVerificationError } from '../lib/errors.js';
+import { readBounded } from '../lib/read-bounded.js';
 import type { VerifiedLogout, LogoutTokenVerifier } from './logout-token.js';
 
 /** The most of a request body read: a logout token is at most 16 KiB, the form adds little. */
@@ -49,40 +50,13 @@ async function readLogoutToken(request: Request): Promise<string | { problem: st
   const type = request.headers.get('content-type') ?? '';
   if (type.split(';')[0]!.trim().toLowerCase() !== 'application/x-www-form-urlencoded')
     return { problem: 'Send the logout token as an application/x-www-form-urlencoded form.' };
-  const body = await readBounded(request, MAX_LOGOUT_BODY).catch(() => null);
+  const body = await readBounded(request, { limit: MAX_LOGOUT_BODY }).catch(() => null);
   if (body === null) return { problem: 'The request body could not be read.' };
   if (body === undefined) return { problem: `The request body is over ${MAX_LOGOUT_BODY} bytes.` };
   const tokens = new URLSearchParams(body).getAll('logout_token');
   if (tokens.length !== 1 || tokens[0] === '')
     return { problem: 'The form must hold exactly one non-empty "logout_token".' };
   return tokens[0]!;
-}
-
-/** The body as text, or undefined past `limit` bytes: read no further than that. */
-async function readBounded(request: Request, limit: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > limit) return undefined;
-  if (request.body === null) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 function answer(status: 400 | 405, description: string, headers: Record<string, string> = {}) {

@@ -1,32 +1,34 @@
 import { encodeBase64url } from '../lib/base64url.js';
 import { typMatches } from '../verify/claims.js';
-import { toSeconds, type Duration } from '../lib/duration.js';
-import { providerSigningAlgs } from './id-token/signing-algs.js';
+import type { Duration } from '../lib/duration.js';
+import { durationRow, optionsObject, readOption, type OptionRow } from '../lib/options.js';
 import type { OpenIdProviderOptions } from './id-token/verifier.js';
 import { discovery } from '../keys/discovery.js';
 import { memoryReplayStore, type ReplayStore } from '../stores/memory-replay.js';
 import type { TokenHeader } from '../token/header.js';
 import type { TokenPayload } from '../token/compact.js';
+import { buildFront } from '../verify/front.js';
+import { resolveOptions } from '../verify/options.js';
 import { createCoreVerifier } from '../verify/verifier.js';
-import { failWith, type Fail } from './fail.js';
+import { checkProviderSigningAlg } from '../keyset/signing-algs.js';
+import { fail, type Fail } from './fail.js';
 
 /** The member of `events` that makes a JWT a logout token (Back-Channel Logout 1.0 §2.4). */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
-// The core's claim options (audience, typ, requiredClaims, memo) are fixed by the profile.
-const OPTIONS = new Set([
-  'issuer',
-  'clientId',
-  'keys',
-  'replay',
-  'maxAge',
-  'algorithms',
-  'leeway',
-  'clock',
-  'cache',
-  'clockSkew',
-  'onEvent',
-]);
+const L = 'createLogoutTokenVerifier';
+
+// The profile's own options; the core's claim options (audience, typ, requiredClaims, memo) are
+// fixed by it.
+const REPLAY: OptionRow<ReplayStore> = {
+  make: () => memoryReplayStore(),
+  check(value, caller) {
+    if (typeof (value as Partial<ReplayStore> | null)?.add !== 'function')
+      throw new TypeError(`${caller}: replay must be { add(id, ttlSeconds) }`);
+    return value as ReplayStore;
+  },
+};
+const MAX_AGE = durationRow(120);
 
 /** Options of {@link createLogoutTokenVerifier}. */
 export interface LogoutTokenVerifierOptions extends OpenIdProviderOptions {
@@ -75,41 +77,31 @@ export interface LogoutTokenVerifier {
 export function createLogoutTokenVerifier(
   options: LogoutTokenVerifierOptions,
 ): LogoutTokenVerifier {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('createLogoutTokenVerifier(options) needs an options object');
-  for (const name of Object.keys(options)) {
-    if (!OPTIONS.has(name))
-      throw new TypeError(`createLogoutTokenVerifier: unknown option "${name}"`);
-  }
-  const { issuer, clientId, keys, replay = memoryReplayStore(), maxAge = 120, ...rest } = options;
+  const given = optionsObject(options, L);
+  const { issuer, clientId, keys } = options;
   if (typeof issuer !== 'string' || issuer === '')
-    throw new TypeError('createLogoutTokenVerifier: "issuer" must be the issuer URL');
+    throw new TypeError(`${L}: "issuer" must be the issuer URL`);
   if (typeof clientId !== 'string' || clientId === '')
-    throw new TypeError('createLogoutTokenVerifier: "clientId" must be a non-empty string');
-  if (typeof replay?.add !== 'function')
-    throw new TypeError('createLogoutTokenVerifier: replay must be { add(id, ttlSeconds) }');
-  const maxAgeSeconds = toSeconds(maxAge, 'createLogoutTokenVerifier: maxAge');
+    throw new TypeError(`${L}: "clientId" must be a non-empty string`);
+  const replay = readOption(REPLAY, given.replay, L, 'replay')!;
+  const maxAge = readOption(MAX_AGE, given.maxAge, L, 'maxAge')!;
   const core = createCoreVerifier(
-    {
-      ...rest,
+    resolveOptions(given, L, {
       keys: keys ?? discovery(issuer),
-      issuer,
       audience: clientId,
       requiredClaims: ['iss', 'aud', 'iat', 'exp', 'jti'],
-      maxTokenAge: maxAgeSeconds,
+      maxTokenAge: maxAge,
       // A logout token is delivered once: nothing to gain from remembering it.
       memo: false,
-    },
-    { checkAlgorithm: providerSigningAlgs },
+    }),
+    { algorithmRule: checkProviderSigningAlg },
   );
-  const fail = failWith(core);
-
-  return {
-    async verify(logoutToken) {
-      const { payload, header } = await core.verify(logoutToken);
+  return buildFront(core, {
+    readChecks: () => undefined,
+    async check({ payload, header }, _checks, { now, leeway }) {
       checkLogoutToken(header, payload, fail);
       // Last, so that only a token that passed everything else is recorded (§2.6 item 7).
-      const ttl = rememberFor(payload, maxAgeSeconds, core.leeway, core.issuerNow());
+      const ttl = rememberFor(payload, maxAge, leeway, now);
       if (!(await replay.add(await replayId(issuer, payload.jti!), ttl))) {
         fail(
           'ERR_CLAIM_INVALID',
@@ -122,9 +114,7 @@ export function createLogoutTokenVerifier(
       if (payload.sid !== undefined) logout.sid = payload.sid as string;
       return logout;
     },
-    hydrate: core.hydrate,
-    clear: core.clear,
-  };
+  });
 }
 
 /** Back-Channel Logout 1.0 §2.4 and §2.6 items 4–6, after the core checks. */

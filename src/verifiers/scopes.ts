@@ -1,3 +1,4 @@
+import { NQCHARS } from '../lib/syntax.js';
 import type { TokenPayload } from '../token/compact.js';
 import type { Fail } from './fail.js';
 
@@ -29,10 +30,7 @@ export function readScopeRule(scopes: unknown, anyScope: unknown): ScopeRule {
 }
 
 function scopeList(value: unknown, name: string): string[] {
-  if (
-    !Array.isArray(value) ||
-    !value.every((s) => typeof s === 'string' && /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s))
-  ) {
+  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && NQCHARS.test(s))) {
     throw new TypeError(
       `verify(token, { ${name} }) must be an array of scope names (no spaces: ['read', 'write'])`,
     );

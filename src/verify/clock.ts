@@ -1,11 +1,12 @@
 import type { EmitEvent } from '../lib/events.js';
+import type { Observation } from '../keys/policy.js';
 
 /** The issuer's time as this verifier sees it: the local `clock` plus a known or estimated skew. */
 export interface IssuerClock {
   /** Issuer time in milliseconds since the epoch. */
   now(): number;
-  /** Learns from a key-server answer (`Date` header, local send and receive times); only with 'auto'. */
-  observe: ((date: string, sentAt: number, receivedAt: number) => void) | undefined;
+  /** Learns from a key-server answer's time (each answer once); only with 'auto'. */
+  learn(observed: Observation | undefined): void;
 }
 
 // Beyond this, a new estimate is worth telling the app about (users' clocks are often minutes off).
@@ -24,12 +25,16 @@ export function issuerClock(
 ): IssuerClock {
   if (skew !== 'auto') {
     const offset = skew * 1000;
-    return { now: () => clock() + offset, observe: undefined };
+    return { now: () => clock() + offset, learn: () => undefined };
   }
   let offset = 0;
+  let learned: Observation | undefined;
   return {
     now: () => clock() + offset,
-    observe(date, sentAt, receivedAt) {
+    learn(observed) {
+      if (observed === undefined || observed === learned) return;
+      learned = observed;
+      const { date, sentAt, receivedAt } = observed;
       const server = Date.parse(date);
       if (Number.isNaN(server)) return;
       offset = server + 500 - (sentAt + receivedAt) / 2;
@@ -37,20 +42,4 @@ export function issuerClock(
         emit({ type: 'clock:skew', seconds: Math.round(offset / 1000) });
     },
   };
-}
-
-// The issuer time of each verifier `createVerifier` made, kept beside it rather than on it, so
-// the public Verifier shape stays `{ verify, hydrate, clear }`: DPoP proofs (RFC 9449 §4.2 `iat`)
-// are dated by the clock that checks the tokens, `clockSkew: 'auto'` included.
-const issuerTimes = new WeakMap<object, () => number>();
-
-/** @internal Records the issuer time of a verifier object. */
-export function rememberIssuerTime<T extends object>(verifier: T, now: () => number): T {
-  issuerTimes.set(verifier, now);
-  return verifier;
-}
-
-/** @internal The issuer time (ms) of a verifier made by `createVerifier`, if it is one. */
-export function issuerTimeOf(verifier: unknown): (() => number) | undefined {
-  return typeof verifier === 'object' && verifier !== null ? issuerTimes.get(verifier) : undefined;
 }

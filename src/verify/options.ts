@@ -1,13 +1,12 @@
 import type { ClaimPolicy } from './claims.js';
 import type { Algorithm } from '../crypto/algorithms.js';
-import { defaultCrypto } from '../crypto/default.js';
 import type { SignatureProvider } from '../crypto/provider.js';
-import { toSeconds, type Duration } from '../lib/duration.js';
+import type { Duration } from '../lib/duration.js';
 import { eventEmitter, type EmitEvent, type VerifierEvent } from '../lib/events.js';
-import { isKeySource, type DiscoveryKeySource, type KeySource } from '../keys/source.js';
-import { SUPPORTED_ALGORITHMS } from '../keys/select.js';
-import { memoryStore } from '../stores/memory.js';
+import { optionsObject, readOption, refuseUnknown, type OptionRow } from '../lib/options.js';
+import type { DiscoveryKeySource, KeySource } from '../keys/source.js';
 import type { KeyStore } from '../stores/types.js';
+import { CORE_OPTIONS, takenBy, type Front } from './option-table.js';
 
 export type { Algorithm };
 
@@ -94,163 +93,59 @@ export interface ResolvedOptions {
   crypto: SignatureProvider;
 }
 
-const KNOWN = new Set([
-  'keys',
-  'issuer',
-  'audience',
-  'algorithms',
-  'subject',
-  'typ',
-  'leeway',
-  'requiredClaims',
-  'maxTokenAge',
-  'clock',
-  'clockSkew',
-  'cache',
-  'memo',
-  'onEvent',
-  'crypto',
-]);
-
-/** Checks every option at creation: a configuration mistake is a TypeError now, not a rejection later. */
-export function resolveOptions(options: VerifierOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('createVerifier(options) needs an options object');
-  for (const name of Object.keys(options)) {
-    if (name === 'issuers' || name === 'maxIssuers')
-      throw new TypeError(
-        `createVerifier: "${name}" belongs to createMultiIssuerVerifier({ issuers, ... }), which verifies tokens of several issuers`,
-      );
-    if (!KNOWN.has(name)) throw new TypeError(`createVerifier: unknown option "${name}"`);
-  }
-  const crypto = checkProvider(options.crypto);
-  const { keys } = options;
-  if (!isKeySource(keys)) {
-    throw new TypeError(
-      'createVerifier: "keys" is required: jwks(url), discovery(issuer), pem(textOrUrl) or localJwks(jwks)',
-    );
-  }
+/**
+ * Checks the options of `caller` at creation (a configuration mistake is a TypeError now, not
+ * a rejection later), row by row from the one options table. A front passes what its profile
+ * fixes in `fixed` (an ID token's audience is its client id); `where` names the function, or
+ * the entry of several issuers, in every message.
+ */
+export function resolveOptions(
+  given: unknown,
+  caller: Front,
+  fixed: Partial<Record<keyof typeof CORE_OPTIONS, unknown>> = {},
+  where: string = caller,
+): ResolvedOptions {
+  const options = optionsObject(given, caller);
+  if (where === caller) refuseNames(options, caller);
+  const all: Record<string, unknown> = { ...options, ...fixed };
+  const read = <K extends keyof typeof CORE_OPTIONS>(name: K) =>
+    readOption(CORE_OPTIONS[name] as OptionRow<unknown>, all[name], where, name) as ReturnType<
+      (typeof CORE_OPTIONS)[K]['check']
+    >;
+  const crypto = read('crypto');
+  const keys = read('keys');
   const policy: ClaimPolicy = {
-    algorithms: checkAlgorithms(options.algorithms ?? ['RS256']),
-    issuer: checkIssuer(options.issuer, keys),
-    audience: checkStrings(options.audience, 'audience'),
-    leeway: toSeconds(options.leeway ?? 0, 'leeway'),
-    requiredClaims: checkClaimNames(options.requiredClaims ?? ['exp']),
+    algorithms: read('algorithms'),
+    // With discovery(), the discovered issuer is the default (OpenID Connect Discovery §4.3).
+    issuer: all.issuer === undefined && keys.issuer !== undefined ? keys.issuer : read('issuer'),
+    audience: read('audience'),
+    leeway: read('leeway'),
+    requiredClaims: read('requiredClaims'),
   };
-  if (options.subject !== undefined) policy.subject = checkString(options.subject, 'subject');
-  if (options.typ !== undefined) policy.typ = checkString(options.typ, 'typ');
-  if (options.maxTokenAge !== undefined)
-    policy.maxTokenAge = toSeconds(options.maxTokenAge, 'maxTokenAge');
-  const clock = options.clock ?? Date.now;
-  if (typeof clock !== 'function')
-    throw new TypeError('createVerifier: clock must be a function returning milliseconds');
-  const cache = options.cache ?? memoryStore();
-  if (
-    typeof cache?.get !== 'function' ||
-    typeof cache.set !== 'function' ||
-    typeof cache.delete !== 'function'
-  ) {
-    throw new TypeError(
-      'createVerifier: cache must be a KeyStore (memoryStore(), webStorage(localStorage), kvStore(kv), …)',
-    );
-  }
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
-    throw new TypeError('createVerifier: onEvent must be a function');
-  }
+  const subject = read('subject');
+  if (subject !== undefined) policy.subject = subject;
+  const typ = read('typ');
+  if (typ !== undefined) policy.typ = typ;
+  const maxTokenAge = read('maxTokenAge');
+  if (maxTokenAge !== undefined) policy.maxTokenAge = maxTokenAge;
   return {
     keys,
     policy,
-    clock,
-    clockSkew:
-      options.clockSkew === 'auto' ? 'auto' : toSeconds(options.clockSkew ?? 0, 'clockSkew', true),
-    cache,
-    memoMax: checkMemo(options.memo),
-    emit: eventEmitter(options.onEvent),
+    clock: read('clock'),
+    clockSkew: read('clockSkew'),
+    cache: read('cache'),
+    memoMax: read('memo'),
+    emit: eventEmitter(read('onEvent')),
     crypto,
   };
 }
 
-function checkProvider(value: unknown): SignatureProvider {
-  if (value === undefined) return defaultCrypto('createVerifier');
-  const provider = value as Partial<SignatureProvider> | null;
-  if (
-    typeof provider?.name !== 'string' ||
-    typeof provider.importKey !== 'function' ||
-    typeof provider.verify !== 'function' ||
-    typeof provider.digest !== 'function'
-  ) {
-    throw new TypeError(
-      'createVerifier: "crypto" must be a SignatureProvider { name, importKey, verify, digest }, such as portableCrypto from "tokenward/portable"',
-    );
-  }
-  return provider as SignatureProvider;
-}
-
-function checkAlgorithms(value: unknown): string[] {
-  if (!Array.isArray(value) || value.length === 0)
-    throw new TypeError('createVerifier: algorithms must be a non-empty array');
-  for (const alg of value) {
-    if (typeof alg !== 'string') throw new TypeError('createVerifier: algorithms must be strings');
-    if (alg.toLowerCase() === 'none' || /^HS\d+$/i.test(alg)) {
+function refuseNames(options: Record<string, unknown>, caller: Front): void {
+  for (const name of ['issuers', 'maxIssuers']) {
+    if (caller === 'createVerifier' && Object.hasOwn(options, name))
       throw new TypeError(
-        `createVerifier: "${alg}" is refused: unsigned and shared-secret (HS*) tokens are unsafe to verify ` +
-          'outside the server; sign with RS256 and verify with the public key.',
+        `createVerifier: "${name}" belongs to createMultiIssuerVerifier({ issuers, ... }), which verifies tokens of several issuers`,
       );
-    }
-    if (!SUPPORTED_ALGORITHMS.includes(alg)) {
-      throw new TypeError(
-        `createVerifier: algorithm "${alg}" is not supported; use ${SUPPORTED_ALGORITHMS.join(', ')}`,
-      );
-    }
   }
-  return [...new Set(value as string[])];
-}
-
-function checkIssuer(value: unknown, keys: KeySource): string | string[] | null {
-  if (value === undefined && keys.issuer !== undefined) return keys.issuer;
-  return checkStrings(value, 'issuer');
-}
-
-function checkStrings(value: unknown, option: 'issuer' | 'audience'): string | string[] | null {
-  if (value === null) return null;
-  if (value === undefined) {
-    throw new TypeError(
-      `createVerifier: "${option}" is required; pass null to skip the ${option === 'issuer' ? 'iss' : 'aud'} check explicitly`,
-    );
-  }
-  if (typeof value === 'string' && value !== '') return value;
-  if (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every((v) => typeof v === 'string' && v !== '')
-  )
-    return [...value];
-  throw new TypeError(
-    `createVerifier: "${option}" must be a non-empty string, an array of them, or null`,
-  );
-}
-
-function checkString(value: unknown, option: string): string {
-  if (typeof value !== 'string' || value === '')
-    throw new TypeError(`createVerifier: "${option}" must be a non-empty string`);
-  return value;
-}
-
-function checkClaimNames(value: unknown): string[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new TypeError('createVerifier: requiredClaims must be an array of claim names');
-  }
-  return [...value];
-}
-
-function checkMemo(value: unknown): number {
-  if (value === false) return 0;
-  if (value === undefined) return 1000;
-  const max = (value as { max?: unknown } | null)?.max;
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
-    throw new TypeError(
-      'createVerifier: memo must be false or { max: n } with n a positive whole number',
-    );
-  }
-  return max;
+  refuseUnknown(options, takenBy(caller), caller);
 }

@@ -1,45 +1,18 @@
 import { checkClaims, checkTimes } from './claims.js';
-import { issuerClock, rememberIssuerTime } from './clock.js';
+import { issuerClock, type IssuerClock } from './clock.js';
+import { buildFront, type Core, type Verifier, type VerifiedToken } from './front.js';
 import { VerificationError } from '../lib/errors.js';
-import { refuser, type EmitEvent } from '../lib/events.js';
-import { createKeyCache } from '../keyset/key-cache.js';
+import { refuser } from '../lib/events.js';
 import { checkKeyIssuer } from '../keys/key-issuer.js';
 import { verifyPrepared, type PreparedKey } from '../crypto/prepared-key.js';
-import { keyResolver, type AlgorithmCheck } from '../keyset/resolver.js';
+import { createKeySet, type KeySet } from '../keyset/key-set.js';
+import type { AlgorithmRule } from '../keyset/signing-algs.js';
 import { invalidSignature, signatureCheckFailed } from '../lib/map-error.js';
-import { createMemo } from '../lib/memo.js';
-import { resolveOptions, type VerifierOptions } from './options.js';
-import {
-  decodeToken,
-  deepFreeze,
-  parsePayload,
-  type DecodedToken,
-  type TokenPayload,
-} from '../token/compact.js';
-import type { TokenHeader } from '../token/header.js';
+import { createMemo, type Memo } from '../lib/memo.js';
+import { resolveOptions, type ResolvedOptions, type VerifierOptions } from './options.js';
+import { decodeToken, deepFreeze, parsePayload, type DecodedToken } from '../token/compact.js';
 
-/**
- * A token that passed every check. The header is shared by every token that spells it the same,
- * so it is always frozen; the whole result is frozen when the memo keeps it (repeats share it).
- */
-export interface VerifiedToken {
-  /** The verified claims. */
-  readonly payload: Readonly<TokenPayload>;
-  /** The verified JOSE header. */
-  readonly header: Readonly<TokenHeader>;
-  /** The token that was verified, as given. */
-  readonly token: string;
-}
-
-/** What `createVerifier` returns. */
-export interface Verifier {
-  /** Resolves with the verified token, or rejects with a `VerificationError`. */
-  verify(token: string): Promise<VerifiedToken>;
-  /** Fetch the keys now (at page load, say) so the first `verify` need not wait. */
-  hydrate(): Promise<void>;
-  /** Forget cached keys (in its store too) and remembered tokens. */
-  clear(): Promise<void>;
-}
+export type { Verifier, VerifiedToken } from './front.js';
 
 /**
  * Creates a verifier: fetches and caches the issuer's public keys, verifies the signature
@@ -58,121 +31,107 @@ export interface Verifier {
  * const { payload } = await verifier.verify(token);
  */
 export function createVerifier(options: VerifierOptions): Verifier {
-  const { verify, hydrate, clear, issuerNow } = createCoreVerifier(options);
-  return rememberIssuerTime({ verify, hydrate, clear }, issuerNow);
+  return buildFront(createCoreVerifier(resolveOptions(options, 'createVerifier')));
 }
 
-/** @internal What verifiers built on the core one (ID tokens) may add. */
-export interface VerifierExtension {
-  /** Sees the token's `alg` and the key set (with its discovery metadata) before key selection; throws to refuse. */
-  checkAlgorithm?: AlgorithmCheck;
+/** What the core profile settings say: data, read by the layers below. */
+export interface CoreSettings {
+  /** ID and logout tokens: `alg` must also be in the provider's discovery list. */
+  algorithmRule?: AlgorithmRule;
 }
 
-/** @internal The core verifier with what extensions need: issuer time, leeway, and the event sink. */
-export interface CoreVerifier extends Verifier {
-  issuerNow(): number;
-  readonly leeway: number;
-  /** Reports a refusal (event `token:rejected`) and returns it; anything else is rethrown. */
-  refuse(error: unknown): VerificationError;
-  readonly emit: EmitEvent;
+/** A remembered result, and the key set that vouched for it (by identity). */
+interface Remembered {
+  readonly verified: VerifiedToken;
+  readonly keys: object;
+}
+
+/** What the steps of one verifier share. */
+interface Pipeline {
+  readonly policy: ResolvedOptions['policy'];
+  readonly allowed: ReadonlySet<string>;
+  readonly issuer: IssuerClock;
+  readonly keySet: KeySet;
+  readonly memo: Memo<Remembered> | undefined;
+  readonly refuse: (error: unknown) => VerificationError;
 }
 
 /**
  * @internal The verify pipeline, top to bottom: memo hit → decode once → algorithm → keys
  * (resolved before the check) → signature → claims → remember.
  */
-export function createCoreVerifier(
-  options: VerifierOptions,
-  extension: VerifierExtension = {},
-): CoreVerifier {
-  const {
-    keys: source,
+export function createCoreVerifier(options: ResolvedOptions, settings: CoreSettings = {}): Core {
+  const { keys: source, policy, clock, clockSkew, cache: store, memoMax, emit, crypto } = options;
+  const p: Pipeline = {
     policy,
-    clock,
-    clockSkew,
-    cache: store,
-    memoMax,
-    emit,
-    crypto,
-  } = resolveOptions(options);
-  const issuer = issuerClock(clock, clockSkew, emit);
-  const memo = memoMax > 0 ? createMemo<VerifiedToken>(memoMax) : undefined;
-  const allowed = new Set(policy.algorithms);
-  let keySetGeneration = 0;
-  const keys = createKeyCache({
-    source,
-    store,
-    clock,
-    emit,
-    provider: crypto,
-    onDate: issuer.observe,
-    onChange: () => {
-      keySetGeneration++;
-      memo?.clear();
-    },
-  });
-  const resolver = keyResolver(keys, source.id, crypto, extension.checkAlgorithm);
-
-  const refuse = refuser(emit);
-
-  // The pipeline, one await per step that can wait; the result is remembered only if the key
-  // set did not change while it ran.
-  const verifyFully = async (token: string): Promise<VerifiedToken> => {
-    const generation = keySetGeneration;
-    try {
-      const decoded = decodeToken(token);
-      const { header } = decoded;
-      if (!allowed.has(header.alg)) throw algorithmNotAllowed(header.alg);
-      const found = resolver.keysFor(header);
-      const candidates = Array.isArray(found) ? found : await found;
-      // After the keys: a key fetch may have just taught the clock the issuer's time ('auto').
-      const now = issuer.now();
-      const key = await checkSignature(candidates, decoded);
-      const payload = parsePayload(decoded.payloadBytes);
-      checkKeyIssuer(key.jwk, payload);
-      checkClaims(payload, header, policy, Math.floor(now / 1000));
-      const verified: VerifiedToken = { payload, header, token };
-      // Frozen only when remembered: then every caller of verify(token) shares this object.
-      if (memo !== undefined && generation === keySetGeneration)
-        memo.set(token, deepFreeze(verified));
-      return verified;
-    } catch (error) {
-      throw refuse(error);
-    }
+    allowed: new Set(policy.algorithms),
+    issuer: issuerClock(clock, clockSkew, emit),
+    keySet: createKeySet({
+      source,
+      store,
+      clock,
+      emit,
+      provider: crypto,
+      algorithmRule: settings.algorithmRule,
+    }),
+    memo: memoMax > 0 ? createMemo<Remembered>(memoMax) : undefined,
+    refuse: refuser(emit),
   };
-
-  const recheck = (token: string, hit: VerifiedToken): Promise<VerifiedToken> => {
-    try {
-      // The signature and claims were checked already; time moves on, so the times are not.
-      checkTimes(hit.payload, policy, Math.floor(issuer.now() / 1000));
-      return Promise.resolve(hit);
-    } catch (error) {
-      memo!.delete(token);
-      return Promise.reject(refuse(error));
-    }
-  };
-
   return {
     verify(token) {
-      // A remembered token is vouched for only while the key set that verified it is
-      // servable: once it goes stale, the next verify refetches, so a rotated-out key stops.
-      const hit = memo !== undefined && typeof token === 'string' ? memo.get(token) : undefined;
-      if (hit !== undefined && keys.servable()) return recheck(token, hit);
-      return verifyFully(token);
+      // A remembered token is vouched for only while the set that verified it is the servable
+      // one: once it goes stale or changes, the next verify refetches, so a rotated-out key stops.
+      const hit = p.memo !== undefined && typeof token === 'string' ? p.memo.get(token) : undefined;
+      if (hit !== undefined && hit.keys === p.keySet.servable()?.keys)
+        return recheck(p, token, hit.verified);
+      return verifyFully(p, token);
     },
     async hydrate() {
-      await keys.current();
+      p.issuer.learn(await p.keySet.hydrate());
     },
     async clear() {
-      memo?.clear();
-      keySetGeneration++;
-      await keys.clear();
+      p.memo?.clear();
+      await p.keySet.clear();
     },
-    issuerNow: issuer.now,
-    leeway: policy.leeway,
-    refuse,
-    emit,
+    timing: () => ({ now: p.issuer.now(), leeway: policy.leeway }),
+    refuse: p.refuse,
   };
+}
+
+// The pipeline, one await per step that can wait; the result is remembered with the identity
+// of the key set that vouched for it.
+async function verifyFully(p: Pipeline, token: string): Promise<VerifiedToken> {
+  try {
+    const decoded = decodeToken(token);
+    const { header } = decoded;
+    if (!p.allowed.has(header.alg)) throw algorithmNotAllowed(header.alg);
+    const pending = p.keySet.keysFor(header);
+    const found = 'keys' in pending ? pending : await pending;
+    // After the keys: a key fetch may have just taught the clock the issuer's time ('auto').
+    p.issuer.learn(found.observed);
+    const now = p.issuer.now();
+    const key = await checkSignature(found.keys, decoded);
+    const payload = parsePayload(decoded.payloadBytes);
+    checkKeyIssuer(key.jwk, payload);
+    checkClaims(payload, header, p.policy, Math.floor(now / 1000));
+    const verified: VerifiedToken = { payload, header, token };
+    // Frozen only when remembered: then every caller of verify(token) shares this object.
+    p.memo?.set(token, { verified: deepFreeze(verified), keys: found.set.keys });
+    return verified;
+  } catch (error) {
+    throw p.refuse(error);
+  }
+}
+
+function recheck(p: Pipeline, token: string, hit: VerifiedToken): Promise<VerifiedToken> {
+  try {
+    // The signature and claims were checked already; time moves on, so the times are not.
+    checkTimes(hit.payload, p.policy, Math.floor(p.issuer.now() / 1000));
+    return Promise.resolve(hit);
+  } catch (error) {
+    p.memo!.delete(token);
+    return Promise.reject(p.refuse(error));
+  }
 }
 
 /** Tries each candidate key; the first that verifies wins (a kid-less token may name none). */

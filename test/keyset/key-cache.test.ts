@@ -93,6 +93,29 @@ describe('key cache: what a key server or cache says cannot keep a key alive', (
   });
 });
 
+describe('key set: a remembered token hangs on the identity of the set that vouched for it', () => {
+  it('keeps it across a refetch that changed nothing, and drops it when the keys change', async () => {
+    let now = Date.now();
+    server.script = [
+      json(keySet(k1), { 'cache-control': 'max-age=10' }),
+      json(keySet(k1), { 'cache-control': 'max-age=10' }), // the same keys: the same set
+      json(keySet(k1, k2), { 'cache-control': 'max-age=10' }), // another set
+    ];
+    const verifier = verifierAt(() => now);
+    const token = await sign(k1, { exp: seconds(now) + 3600 }, {}, seconds(now));
+    const first = await verifier.verify(token);
+    now += 11_000;
+    await verifier.hydrate(); // stale: refetched, nothing changed
+    expect(await verifier.verify(token)).toBe(first);
+    now += 11_000;
+    await verifier.hydrate(); // refetched: k2 was added
+    const again = await verifier.verify(token);
+    expect(again).not.toBe(first);
+    expect(again).toStrictEqual(first);
+    expect(server.seen).toHaveLength(3);
+  });
+});
+
 describe('key cache: a store cannot hang or break verify', () => {
   const never = () => new Promise<never>(() => undefined);
 

@@ -3,22 +3,13 @@ import { crossTab } from '../../src/stores/cross-tab.js';
 
 // The browser behaviour (locks, notices, 10 tabs) is tested in Chromium:
 // test/e2e/cross-tab-browser.test.ts. Here: without Web Locks (Node, happy-dom) a tab never waits.
-// The rule for using another tab's set is mayUseWritten, in test/keys/freshness.test.ts.
+// The rule for using another tab's set is mayUseWritten, in test/keyset/freshness.test.ts.
 describe('crossTab', () => {
   it('fetches alone, at once, where there are no tabs or no Web Locks', async () => {
-    const tabs = crossTab({
-      sourceId: 'jwks:x',
-      timeoutMs: 1000,
-      validate: () => undefined,
-      usable: () => true,
-      read: () => Promise.reject(new Error('must not read')),
-      held: () => undefined,
-      adopt: () => {
-        throw new Error('must not adopt');
-      },
-    });
-    const turn = await tabs.turn(undefined, false);
-    expect(turn.written).toBeUndefined();
+    const tabs = crossTab('jwks:x', 1000);
+    const turn = await tabs.turn();
+    expect([turn.locked, turn.contended]).toEqual([false, false]);
+    expect(tabs.latest()).toBeUndefined();
     turn.release();
   });
 });

@@ -7,9 +7,11 @@ import {
   jwks,
   kvStore,
   memoryStore,
+  redisStore,
   webStorage,
   type KeyStore,
 } from '../../src/index.js';
+import { CROSS_TAB, type SharedKeyStore } from '../../src/stores/cross-tab.js';
 import { KeyServer } from '../helpers/key-server.js';
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
 
@@ -153,6 +155,26 @@ describe('kvStore()', () => {
     expect(kv.ttls).toEqual([60]);
   });
 
+  // Issue 20, bug 3: maxStale '1d' used to reach the KV as expirationTtl NaN.
+  it('takes maxStale as any duration, and refuses a bad one at once, naming the store', async () => {
+    server.json('/jwks', { keys: [key.publicJwk] }, { cacheControl: 'max-age=300' });
+    const kv = fakeKv();
+    await verifierWith(kvStore(kv, { maxStale: '1d' })).hydrate();
+    expect(kv.ttls).toEqual([300 + 86400]);
+    expect(() => kvStore(kv, { maxStale: 'soon' as never })).toThrow(
+      /^kvStore: maxStale must be a number of seconds/,
+    );
+    expect(() => kvStore(kv, { maxStal: 5 } as never)).toThrow(
+      'kvStore: unknown option "maxStal" (did you mean "maxStale"?)',
+    );
+    expect(() =>
+      redisStore(
+        { get: async () => null, setEx: async () => 'OK', del: async () => 1 },
+        { prefix: 5 as never },
+      ),
+    ).toThrow('redisStore: prefix must be a string');
+  });
+
   it('accepts stores that return parsed objects (Deno KV), and survives a failing KV', async () => {
     server.json('/jwks', { keys: [key.publicJwk] });
     const objects = new Map<string, unknown>();
@@ -190,9 +212,11 @@ describe('memoryStore()', () => {
 
 describe('stores shared by browser tabs', () => {
   it('marks localStorage, and only it, as shared by the tabs', () => {
-    expect(webStorage(mapStorage()).coordinate).toBeUndefined();
+    expect((webStorage(mapStorage()) as Partial<SharedKeyStore>)[CROSS_TAB]).toBeUndefined();
     if (typeof localStorage !== 'undefined') {
-      expect(typeof webStorage(localStorage).coordinate).toBe('function');
+      expect(typeof (webStorage(localStorage) as Partial<SharedKeyStore>)[CROSS_TAB]).toBe(
+        'function',
+      );
     }
   });
 

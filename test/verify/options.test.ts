@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createVerifier, localJwks, type VerifierOptions } from '../../src/index.js';
+import {
+  createAccessTokenVerifier,
+  createIdTokenVerifier,
+  createLogoutTokenVerifier,
+  createMultiIssuerVerifier,
+  createVerifier,
+  localJwks,
+  type VerifierOptions,
+} from '../../src/index.js';
 
 const keys = localJwks({ keys: [] });
 const base: VerifierOptions = { keys, issuer: 'https://idp.test', audience: 'spa' };
@@ -51,5 +59,65 @@ describe('createVerifier: configuration mistakes throw a TypeError at once', () 
         memo: false,
       }),
     ).not.toThrow();
+  });
+});
+
+describe('the options table: every TypeError names the function that was called', () => {
+  const issuer = 'https://idp.test';
+  const fronts: [string, (extra: Record<string, unknown>) => unknown][] = [
+    ['createVerifier', (extra) => createVerifier({ ...base, ...extra } as VerifierOptions)],
+    [
+      'createMultiIssuerVerifier',
+      (extra) =>
+        createMultiIssuerVerifier({ issuers: [{ issuer, keys }], audience: 'spa', ...extra }),
+    ],
+    [
+      'createIdTokenVerifier',
+      (extra) => createIdTokenVerifier({ issuer, clientId: 'spa', keys, ...extra }),
+    ],
+    [
+      'createAccessTokenVerifier',
+      (extra) => createAccessTokenVerifier({ issuer, audience: 'api', keys, ...extra }),
+    ],
+    [
+      'createLogoutTokenVerifier',
+      (extra) => createLogoutTokenVerifier({ issuer, clientId: 'spa', keys, ...extra }),
+    ],
+  ];
+
+  it.each(fronts)('%s: a misspelt option gets "did you mean"', (name, make) => {
+    expect(() => make({ leway: 5 })).toThrow(
+      new TypeError(`${name}: unknown option "leway" (did you mean "leeway"?)`),
+    );
+  });
+
+  it.each(fronts)('%s: a bad value of a core option names it', (name, make) => {
+    expect(() => make({ leeway: -1 })).toThrow(
+      new TypeError(`${name}: leeway must not be negative`),
+    );
+    expect(() => make({ clock: 5 })).toThrow(
+      new TypeError(`${name}: clock must be a function returning milliseconds`),
+    );
+  });
+
+  it("names the entry of several issuers, without rewriting another function's message", () => {
+    expect(() =>
+      createMultiIssuerVerifier({
+        issuers: [{ issuer, keys, algorithms: ['RS1' as never] }],
+        audience: null,
+      }),
+    ).toThrow(/^createMultiIssuerVerifier: issuers\[0\] \(https:\/\/idp.test\): algorithm "RS1"/);
+    expect(() =>
+      createMultiIssuerVerifier({
+        issuers: [{ issuer, keys, audiense: 'x' } as never],
+        audience: null,
+      }),
+    ).toThrow(
+      'createMultiIssuerVerifier: issuers[0]: unknown option "audiense" (did you mean "audience"?)',
+    );
+  });
+
+  it('takes crypto on every front', () => {
+    for (const [, make] of fronts) expect(() => make({ crypto: {} })).toThrow(/"crypto" must be/);
   });
 });

@@ -1,19 +1,32 @@
 import { toSeconds, type Duration } from '../../lib/duration.js';
-import { VerificationError } from '../../lib/errors.js';
 import { discovery } from '../../keys/discovery.js';
 import type { KeySource } from '../../keys/source.js';
 import type { Algorithm } from '../../verify/options.js';
 import type { KeyStore } from '../../stores/types.js';
 import type { VerifierEvent } from '../../lib/events.js';
 import type { TokenPayload } from '../../token/compact.js';
+import { optionsObject } from '../../lib/options.js';
+import type { SignatureProvider } from '../../crypto/provider.js';
+import { buildFront, type Timing } from '../../verify/front.js';
+import { resolveOptions } from '../../verify/options.js';
 import { createCoreVerifier, type VerifiedToken } from '../../verify/verifier.js';
-import { providerSigningAlgs } from './signing-algs.js';
+import { checkProviderSigningAlg } from '../../keyset/signing-algs.js';
+import { fail, type Fail } from '../fail.js';
+
+const I = 'createIdTokenVerifier';
 import { constantTimeEqual, tokenHash } from './token-hash.js';
 
 /** Options of {@link createIdTokenVerifier}. */
 export interface IdTokenVerifierOptions extends OpenIdProviderOptions {
   /** This app's client id: `aud` must contain it, and `azp`, when present, must equal it. */
   clientId: string;
+  /** Remember verified ID tokens (see `createVerifier`). @default { max: 1000 } */
+  memo?:
+    | false
+    | {
+        /** How many verified tokens to keep. */
+        max: number;
+      };
 }
 
 /** What verifiers of an OpenID provider's own tokens share: ID tokens, logout tokens. */
@@ -34,6 +47,8 @@ export interface OpenIdProviderOptions {
   clockSkew?: Duration | 'auto';
   /** Observes key fetches, cache hits and refusals (never the token). */
   onEvent?: (event: VerifierEvent) => void;
+  /** What checks signatures (see `createVerifier`). @default WebCrypto (node:crypto in the Node build) */
+  crypto?: SignatureProvider;
 }
 
 /** What this sign-in must match. Give every value the flow produced. */
@@ -71,89 +86,81 @@ export interface IdTokenVerifier {
  * const { payload } = await idTokens.verify(idToken, { nonce: sessionStorage.getItem('nonce')!, maxAge: '1h' });
  */
 export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenVerifier {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('createIdTokenVerifier(options) needs an options object');
-  const { issuer, clientId, keys, ...rest } = options;
+  const given = optionsObject(options, I);
+  const { issuer, clientId, keys } = options;
   if (typeof issuer !== 'string' || issuer === '')
-    throw new TypeError('createIdTokenVerifier: "issuer" must be the issuer URL');
+    throw new TypeError(`${I}: "issuer" must be the issuer URL`);
   if (typeof clientId !== 'string' || clientId === '')
-    throw new TypeError('createIdTokenVerifier: "clientId" must be a non-empty string');
+    throw new TypeError(`${I}: "clientId" must be a non-empty string`);
   const core = createCoreVerifier(
-    {
-      ...rest,
+    resolveOptions(given, I, {
       keys: keys ?? discovery(issuer),
-      issuer,
       audience: clientId,
       requiredClaims: ['exp', 'iat', 'sub'],
-    },
-    { checkAlgorithm: providerSigningAlgs },
+    }),
+    { algorithmRule: checkProviderSigningAlg },
   );
-
-  const fail = (
-    code: 'ERR_CLAIM_INVALID' | 'ERR_CLAIM_MISSING',
-    claim: string,
-    message: string,
-  ): never => {
-    throw core.refuse(new VerificationError(code, message, { claim }));
-  };
-
-  return {
-    async verify(idToken, checks = {}) {
-      const wanted = readChecks(checks);
-      const verified = await core.verify(idToken);
-      const { payload, header } = verified;
-      checkAuthorizedParty(payload, clientId, fail);
-      if (wanted.nonce !== undefined) {
-        if (payload.nonce === undefined)
-          fail(
-            'ERR_CLAIM_MISSING',
-            'nonce',
-            'The ID token has no "nonce", but this sign-in sent one.',
-          );
-        if (typeof payload.nonce !== 'string' || !constantTimeEqual(payload.nonce, wanted.nonce)) {
-          fail(
-            'ERR_CLAIM_INVALID',
-            'nonce',
-            'The ID token\'s "nonce" is not the one this sign-in sent: a replayed or injected token.',
-          );
-        }
-      }
-      if (wanted.maxAge !== undefined)
-        checkAuthTime(payload, wanted.maxAge, core.issuerNow(), core.leeway, fail);
-      for (const [claim, value] of [
-        ['at_hash', wanted.accessToken],
-        ['c_hash', wanted.code],
-      ] as const) {
-        if (value === undefined || payload[claim] === undefined) continue;
-        const expected = await tokenHash(value, header.alg);
-        if (
-          typeof payload[claim] !== 'string' ||
-          expected === undefined ||
-          !constantTimeEqual(payload[claim], expected)
-        ) {
-          fail(
-            'ERR_CLAIM_INVALID',
-            claim,
-            `The ID token's "${claim}" does not match the ${claim === 'at_hash' ? 'access token' : 'authorization code'} it came with.`,
-          );
-        }
-      }
-      return verified;
-    },
-    hydrate: core.hydrate,
-    clear: core.clear,
-  };
+  return buildFront(core, {
+    readChecks,
+    check: (verified, wanted, timing) => checkSignIn(verified, wanted, timing, clientId),
+  });
 }
 
-function readChecks(checks: IdTokenChecks): {
+/** OIDC Core §3.1.3.7 items 4, 5, 11 and §3.1.3.6, §3.3.2.11: this sign-in's own values. */
+async function checkSignIn(
+  verified: VerifiedToken,
+  wanted: Wanted,
+  { now, leeway }: Timing,
+  clientId: string,
+): Promise<VerifiedToken> {
+  const { payload, header } = verified;
+  checkAuthorizedParty(payload, clientId, fail);
+  if (wanted.nonce !== undefined) checkNonce(payload.nonce, wanted.nonce);
+  if (wanted.maxAge !== undefined) checkAuthTime(payload, wanted.maxAge, now, leeway, fail);
+  for (const [claim, value] of [
+    ['at_hash', wanted.accessToken],
+    ['c_hash', wanted.code],
+  ] as const) {
+    if (value === undefined || payload[claim] === undefined) continue;
+    const expected = await tokenHash(value, header.alg);
+    if (
+      typeof payload[claim] !== 'string' ||
+      expected === undefined ||
+      !constantTimeEqual(payload[claim], expected)
+    ) {
+      fail(
+        'ERR_CLAIM_INVALID',
+        claim,
+        `The ID token's "${claim}" does not match the ${claim === 'at_hash' ? 'access token' : 'authorization code'} it came with.`,
+      );
+    }
+  }
+  return verified;
+}
+
+function checkNonce(nonce: unknown, wanted: string): void {
+  if (nonce === undefined)
+    fail('ERR_CLAIM_MISSING', 'nonce', 'The ID token has no "nonce", but this sign-in sent one.');
+  if (typeof nonce !== 'string' || !constantTimeEqual(nonce, wanted)) {
+    fail(
+      'ERR_CLAIM_INVALID',
+      'nonce',
+      'The ID token\'s "nonce" is not the one this sign-in sent: a replayed or injected token.',
+    );
+  }
+}
+
+interface Wanted {
   nonce?: string;
   maxAge?: number;
   accessToken?: string;
   code?: string;
-} {
+}
+
+function readChecks(checks: IdTokenChecks): Wanted {
   if (typeof checks !== 'object' || checks === null)
     throw new TypeError('verify(idToken, checks): checks must be an object');
-  const wanted: { nonce?: string; maxAge?: number; accessToken?: string; code?: string } = {};
+  const wanted: Wanted = {};
   if ('nonce' in checks) {
     if (typeof checks.nonce !== 'string' || checks.nonce === '') {
       throw new TypeError(
@@ -172,12 +179,6 @@ function readChecks(checks: IdTokenChecks): {
   }
   return wanted;
 }
-
-type Fail = (
-  code: 'ERR_CLAIM_INVALID' | 'ERR_CLAIM_MISSING',
-  claim: string,
-  message: string,
-) => never;
 
 /** OIDC Core §3.1.3.7 items 4 and 5. */
 function checkAuthorizedParty(payload: TokenPayload, clientId: string, fail: Fail): void {

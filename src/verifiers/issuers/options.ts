@@ -1,12 +1,13 @@
 import { isTenantId, issuerTemplate, type IssuerTemplate } from '../../lib/issuer-template.js';
 import { discovery } from '../../keys/discovery.js';
 import type { KeySource } from '../../keys/source.js';
+import { optionsObject, readOption, refuseUnknown, type OptionRow } from '../../lib/options.js';
 import {
   resolveOptions,
   type VerifierOptions,
   type VerifierOptionsBase,
 } from '../../verify/options.js';
-import { memoryStore } from '../../stores/memory.js';
+import { CORE_OPTIONS, takenBy } from '../../verify/option-table.js';
 
 /**
  * The rules a token is checked by: given once for every issuer, and overridable per entry.
@@ -64,7 +65,7 @@ export interface IssuerEntry extends TokenRules {
  * });
  */
 export interface SeveralIssuersOptions
-  extends TokenRules, Pick<VerifierOptionsBase, 'clock' | 'cache' | 'memo' | 'onEvent'> {
+  extends TokenRules, Pick<VerifierOptionsBase, 'clock' | 'cache' | 'memo' | 'onEvent' | 'crypto'> {
   /** The issuers accepted; the token's unverified `iss` picks one before any key is fetched. */
   issuers: IssuerEntry[];
   /** How many issuers' state (key set in memory, memo) is kept; least recently used dropped. @default 100 */
@@ -83,6 +84,8 @@ export interface ResolvedEntry {
   readonly tenants: ReadonlySet<string> | undefined;
   /** Checked already: creating a core verifier with them does not throw. */
   readonly options: VerifierOptions;
+  /** How TypeErrors about this entry name it. */
+  readonly where: string;
 }
 
 export interface ResolvedIssuers {
@@ -93,70 +96,63 @@ export interface ResolvedIssuers {
   readonly onEvent: VerifierOptions['onEvent'];
 }
 
-const RULES = [
-  'audience',
-  'algorithms',
-  'subject',
-  'typ',
-  'leeway',
-  'requiredClaims',
-  'maxTokenAge',
-  'clockSkew',
-] as const;
-const SHARED = ['clock', 'cache', 'memo', 'onEvent'] as const;
-const TOP_LEVEL = new Set<string>(['issuers', 'maxIssuers', ...RULES, ...SHARED]);
-const PER_ENTRY = new Set<string>(['issuer', 'keys', 'tenants', ...RULES]);
+const TOP_LEVEL = takenBy('createMultiIssuerVerifier');
+const ENTRY_OPTIONS = takenBy('issuers[]');
+/** The rules an entry may override; the rest of the top level is shared as it is. */
+const RULES = ENTRY_OPTIONS.filter((name) => TOP_LEVEL.includes(name));
+const SHARED = TOP_LEVEL.filter(
+  (name) => !RULES.includes(name) && name !== 'issuers' && name !== 'maxIssuers',
+);
+const M = 'createMultiIssuerVerifier';
 
 /** Checks `issuers` and every entry at creation: a mistake is a TypeError now, never a refusal later. */
 export function resolveIssuers(options: SeveralIssuersOptions): ResolvedIssuers {
-  if (options.keys !== undefined || options.issuer !== undefined) {
-    throw new TypeError(
-      'createMultiIssuerVerifier: "issuers" replaces "issuer" and "keys": set them per entry',
-    );
+  const given = optionsObject(options, M);
+  if (given.keys !== undefined || given.issuer !== undefined) {
+    throw new TypeError(`${M}: "issuers" replaces "issuer" and "keys": set them per entry`);
   }
-  for (const name of Object.keys(options)) {
-    if (!TOP_LEVEL.has(name))
-      throw new TypeError(`createMultiIssuerVerifier: unknown option "${name}"`);
-  }
+  refuseUnknown(given, TOP_LEVEL, M);
+  checkShared(given);
   const { issuers } = options;
   if (!Array.isArray(issuers) || issuers.length === 0)
-    throw new TypeError('createMultiIssuerVerifier: "issuers" must be a non-empty array');
+    throw new TypeError(`${M}: "issuers" must be a non-empty array`);
   // One store for every entry: an entry whose state was dropped finds its key set there again.
-  const shared = { ...copyDefined(options, SHARED), cache: options.cache ?? memoryStore() };
-  const rules = copyDefined(options, RULES);
+  const cache = readOption(CORE_OPTIONS.cache, given.cache, M, 'cache');
+  const inherited = { ...copyDefined(options, SHARED), cache, ...copyDefined(options, RULES) };
   const seen = new Set<string>();
   const entries = issuers.map((entry, index) => {
-    const resolved = resolveEntry(entry, index, { ...shared, ...rules });
+    const resolved = resolveEntry(entry, index, inherited);
     if (seen.has(resolved.issuer))
-      throw new TypeError(
-        `createMultiIssuerVerifier: issuers[${index}] repeats ${resolved.issuer}`,
-      );
+      throw new TypeError(`${M}: issuers[${index}] repeats ${resolved.issuer}`);
     seen.add(resolved.issuer);
     return resolved;
   });
   return {
     entries,
-    maxIssuers: checkMaxIssuers(options.maxIssuers),
-    memoMax: options.memo === false ? 0 : (options.memo?.max ?? 1000), // checked per entry
+    maxIssuers: readOption(MAX_ISSUERS, given.maxIssuers, M, 'maxIssuers')!,
+    memoMax: readOption(CORE_OPTIONS.memo, given.memo, M, 'memo')!,
     onEvent: options.onEvent,
   };
 }
 
-function resolveEntry(entry: unknown, index: number, inherited: object): ResolvedEntry {
-  const where = `createMultiIssuerVerifier: issuers[${index}]`;
-  if (typeof entry !== 'object' || entry === null)
-    throw new TypeError(`${where} must be an object`);
-  for (const name of Object.keys(entry)) {
-    if (!PER_ENTRY.has(name)) throw new TypeError(`${where}: unknown option "${name}"`);
+/** The options given once for every entry, checked once, in the name of the function called. */
+function checkShared(given: Record<string, unknown>): void {
+  for (const name of [...SHARED, ...RULES]) {
+    const row = (CORE_OPTIONS as Record<string, OptionRow<unknown>>)[name];
+    if (row !== undefined && given[name] !== undefined) row.check(given[name], M, name);
   }
+}
+
+function resolveEntry(entry: unknown, index: number, inherited: object): ResolvedEntry {
+  const at = `${M}: issuers[${index}]`;
+  if (typeof entry !== 'object' || entry === null) throw new TypeError(`${at} must be an object`);
+  refuseUnknown(entry, ENTRY_OPTIONS, at);
   const { issuer, keys, tenants } = entry as IssuerEntry;
   if (typeof issuer !== 'string' || issuer === '')
-    throw new TypeError(`${where}: "issuer" must be a non-empty string`);
-  const template = templateOf(issuer, where);
+    throw new TypeError(`${at}: "issuer" must be a non-empty string`);
+  const template = templateOf(issuer, at);
   if (template !== undefined && keys === undefined) {
-    throw new TypeError(
-      `${where}: a {tenantid} issuer needs "keys", the key set its tenants share`,
-    );
+    throw new TypeError(`${at}: a {tenantid} issuer needs "keys", the key set its tenants share`);
   }
   const options: VerifierOptions = {
     ...(inherited as Omit<VerifierOptions, 'keys' | 'audience'>),
@@ -165,13 +161,9 @@ function resolveEntry(entry: unknown, index: number, inherited: object): Resolve
     // A template's `iss` is matched by the router, which then holds `tid` to the tenant.
     issuer: template === undefined ? issuer : null,
   } as VerifierOptions;
-  try {
-    resolveOptions(options);
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
-    throw new TypeError(`${where} (${issuer}): ${error.message.replace(/^createVerifier: /, '')}`);
-  }
-  return { issuer, template, tenants: checkTenants(tenants, template, where), options };
+  const where = `${at} (${issuer})`;
+  resolveOptions(options, M, {}, where);
+  return { issuer, template, tenants: checkTenants(tenants, template, at), options, where };
 }
 
 function templateOf(issuer: string, where: string): IssuerTemplate | undefined {
@@ -201,12 +193,14 @@ function checkTenants(
   return new Set(tenants);
 }
 
-function checkMaxIssuers(value: unknown): number {
-  if (value === undefined) return 100;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
-    throw new TypeError('createMultiIssuerVerifier: "maxIssuers" must be a positive whole number');
-  return value;
-}
+const MAX_ISSUERS: OptionRow<number> = {
+  default: 100,
+  check(value, caller) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      throw new TypeError(`${caller}: "maxIssuers" must be a positive whole number`);
+    return value;
+  },
+};
 
 /** The named options that are set (exactOptionalPropertyTypes: absent, not undefined). */
 function copyDefined<T extends object>(from: T, names: readonly string[]): Partial<T> {

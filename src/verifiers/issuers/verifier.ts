@@ -1,12 +1,13 @@
 import { eventEmitter, refuser } from '../../lib/events.js';
 import { createMemo } from '../../lib/memo.js';
-import type { VerifierOptions } from '../../verify/options.js';
-import { createCoreVerifier, type Verifier } from '../../verify/verifier.js';
+import { resolveOptions } from '../../verify/options.js';
+import { buildFront, type Core } from '../../verify/front.js';
+import { createCoreVerifier, type Verifier, type VerifiedToken } from '../../verify/verifier.js';
 import { resolveIssuers, type ResolvedEntry, type SeveralIssuersOptions } from './options.js';
 import { checkRoutedClaims, issuerRouter, unverifiedIssuer, type Route } from './router.js';
 
 /** Makes the one-issuer verifier an entry delegates to. */
-export type CoreFactory = (options: VerifierOptions) => Verifier;
+export type CoreFactory = (entry: ResolvedEntry) => Core;
 
 /**
  * Creates a verifier of tokens from several issuers: the token's unverified `iss` picks the
@@ -28,7 +29,10 @@ export type CoreFactory = (options: VerifierOptions) => Verifier;
  * const { payload } = await verifier.verify(token);
  */
 export function createMultiIssuerVerifier(options: SeveralIssuersOptions): Verifier {
-  return createSeveralIssuersVerifier(options, createCoreVerifier);
+  const core = severalIssuers(options, (entry) =>
+    createCoreVerifier(resolveOptions(entry.options, 'createMultiIssuerVerifier', {}, entry.where)),
+  );
+  return buildFront(core);
 }
 
 /**
@@ -39,33 +43,30 @@ export function createMultiIssuerVerifier(options: SeveralIssuersOptions): Verif
  * used; one dropped is made again from its options, and finds its key set (and the time of its
  * last fetch, which the cooldown counts from) in the shared `cache` store.
  */
-export function createSeveralIssuersVerifier(
-  options: SeveralIssuersOptions,
-  createCore: CoreFactory,
-): Verifier {
+export function severalIssuers(options: SeveralIssuersOptions, createCore: CoreFactory): Core {
   const { entries, maxIssuers, memoMax, onEvent } = resolveIssuers(options);
+  const clock = options.clock ?? Date.now;
   const router = issuerRouter(entries);
   // A route is a function of the token's bytes and the configuration, so a verified token's
   // route may be remembered: a repeated token then skips decoding and goes to its entry's memo.
   const routes = memoMax > 0 ? createMemo<Route>(memoMax) : undefined;
   const refuse = refuser(eventEmitter(onEvent));
-  const verifiers = createMemo<Verifier>(maxIssuers);
-  const verifierOf = (entry: ResolvedEntry): Verifier => {
+  const verifiers = createMemo<Core>(maxIssuers);
+  const verifierOf = (entry: ResolvedEntry): Core => {
     let verifier = verifiers.get(entry.issuer);
-    if (verifier === undefined) verifiers.set(entry.issuer, (verifier = createCore(entry.options)));
+    if (verifier === undefined) verifiers.set(entry.issuer, (verifier = createCore(entry)));
     return verifier;
   };
 
-  const checkRoute =
-    (token: string, route: Route) => (verified: Awaited<ReturnType<Verifier['verify']>>) => {
-      try {
-        checkRoutedClaims(route, verified.payload);
-      } catch (error) {
-        throw refuse(error);
-      }
-      routes?.set(token, route);
-      return verified;
-    };
+  const checkRoute = (token: string, route: Route) => (verified: VerifiedToken) => {
+    try {
+      checkRoutedClaims(route, verified.payload);
+    } catch (error) {
+      throw refuse(error);
+    }
+    routes?.set(token, route);
+    return verified;
+  };
 
   const routeOf = (token: string): Route =>
     (typeof token === 'string' ? routes?.get(token) : undefined) ??
@@ -92,5 +93,17 @@ export function createSeveralIssuersVerifier(
       await Promise.all(entries.map((entry) => verifierOf(entry).clear()));
       verifiers.clear();
     },
+    // The time of the entry that verifies the token (API.md "DPoP"); the local clock for a token
+    // that routes nowhere, or none.
+    timing(token) {
+      let route: Route | undefined;
+      try {
+        route = token === undefined ? undefined : routeOf(token);
+      } catch {
+        route = undefined;
+      }
+      return route === undefined ? { now: clock(), leeway: 0 } : verifierOf(route.entry).timing();
+    },
+    refuse,
   };
 }

@@ -13,6 +13,7 @@ import { memory } from './memory.mjs';
 import { crossTabs } from './cross-tab.mjs';
 import { uniqueTokensElsewhere } from './other-runtimes.mjs';
 import { seamResolve } from './seam-resolve.mjs';
+import { pinnedVerify } from './pinned.mjs';
 import { vaultOverhead } from './vault.mjs';
 import { loadavg } from 'node:os';
 import { chromiumAvailable, CHROMIUM } from './lib/chromium.mjs';
@@ -30,6 +31,7 @@ const SECTIONS = [
   },
   { scenarios: ['profile'], runtime: 'node', run: () => profileVerify() },
   { scenarios: ['seam'], runtime: 'node', run: () => seamResolve() },
+  { scenarios: ['pins'], runtime: 'node', run: () => pinnedVerify() },
   { scenarios: ['cold'], runtime: 'node', run: () => coldStart() },
   { scenarios: ['cold', 'fresh'], runtime: 'node', run: () => freshProcess() },
   { scenarios: ['bundle'], run: () => bundleSizes() },

@@ -11,6 +11,8 @@ import {
   type RemoteSourceOptions,
 } from './source.js';
 import type { SourceMeta } from '../stores/types.js';
+import { refuseExposed } from './plain-http.js';
+import { readTrust } from './trust.js';
 
 /**
  * Keys found through OpenID Connect discovery: `{issuer}/.well-known/openid-configuration`
@@ -28,11 +30,14 @@ export function discovery(
   if (typeof issuerUrl !== 'string')
     throw new TypeError('discovery(issuerUrl) needs the issuer URL as a string');
   const issuer = issuerUrl;
-  const documentUrl = `${toUrl(issuer, 'discovery()').href.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const at = toUrl(issuer, 'discovery()');
+  const documentUrl = `${at.href.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const policy = remotePolicy(options, 'discovery()');
+  const { guarded } = readTrust(policy, at, 'discovery()');
   const remote: RemoteKeys = {
-    ...remotePolicy(options, 'discovery()'),
+    ...policy,
     accept: JWKS_ACCEPT,
-    locate: (read) => locateKeys(issuer, documentUrl, read),
+    locate: (read) => locateKeys(issuer, documentUrl, read, guarded),
     parse: async (response, from) => parseJsonDocument(response, from).keys,
   };
   return { kind: 'discovery', id: `discovery:${issuer}`, issuer, [LOADER]: { remote } };
@@ -42,6 +47,7 @@ async function locateKeys(
   issuer: string,
   documentUrl: string,
   read: ReadDocument,
+  guarded: boolean,
 ): Promise<{ url: string; meta: SourceMeta }> {
   const document = parseJsonDocument(await read(documentUrl, 'application/json'), documentUrl);
   if (document.issuer !== issuer) {
@@ -56,10 +62,15 @@ async function locateKeys(
     Array.isArray(algs) && algs.every((a) => typeof a === 'string')
       ? { issuer, idTokenSigningAlgs: algs }
       : { issuer };
-  return { url: jwksUriOf(document, issuer, documentUrl), meta };
+  return { url: jwksUriOf(document, issuer, documentUrl, guarded), meta };
 }
 
-function jwksUriOf(document: Record<string, unknown>, issuer: string, documentUrl: string): string {
+function jwksUriOf(
+  document: Record<string, unknown>,
+  issuer: string,
+  documentUrl: string,
+  guarded: boolean,
+): string {
   const value = document.jwks_uri;
   let url: URL | undefined;
   try {
@@ -75,5 +86,6 @@ function jwksUriOf(document: Record<string, unknown>, issuer: string, documentUr
       `The discovery document's jwks_uri ${url.href} is not https.`,
     );
   }
+  refuseExposed(url, guarded, documentUrl);
   return url.href;
 }

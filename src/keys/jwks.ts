@@ -8,6 +8,7 @@ import {
   type RemoteSourceOptions,
 } from './source.js';
 import type { KeyResponse } from './policy.js';
+import { readTrust } from './trust.js';
 
 /** Media types a JWK Set is served as (RFC 7517 §8.5; plain JSON in practice). */
 export const JWKS_ACCEPT = 'application/jwk-set+json, application/json;q=0.9';
@@ -24,9 +25,12 @@ export const JWKS_ACCEPT = 'application/jwk-set+json, application/json;q=0.9';
  * });
  */
 export function jwks(url: string | URL, options: RemoteSourceOptions = {}): KeySource {
-  const target = toUrl(url, 'jwks()').href;
+  const at = toUrl(url, 'jwks()');
+  const target = at.href;
+  const policy = remotePolicy(options, 'jwks()');
+  readTrust(policy, at, 'jwks()');
   const remote: RemoteKeys = {
-    ...remotePolicy(options, 'jwks()'),
+    ...policy,
     accept: JWKS_ACCEPT,
     locate: async () => ({ url: target }),
     parse: async (response, from) => parseJsonDocument(response, from).keys,

@@ -1,7 +1,7 @@
 import { PUBLISH_PUBLIC_KEY_HINT, VerificationError } from '../lib/errors.js';
 import { fetchFailed, keyImportFailed } from '../lib/map-error.js';
 import { unsafeBecause } from './guard.js';
-import { SUPPORTED_ALGORITHMS } from './select.js';
+import { keyFitsAlg, SUPPORTED_ALGORITHMS } from './select.js';
 import {
   LOADER,
   remotePolicy,
@@ -10,6 +10,7 @@ import {
   type RemoteKeys,
   type RemoteSourceOptions,
 } from './source.js';
+import { readTrust } from './trust.js';
 
 /** Options of {@link pem}: the key's algorithm, plus the remote options when given a URL. */
 export interface PemOptions extends RemoteSourceOptions {
@@ -50,8 +51,10 @@ export function pem(textOrUrl: string | URL, options: PemOptions = {}): KeySourc
     };
   }
   const url = pemUrl(textOrUrl);
+  const policy = remotePolicy(remoteOptions, 'pem()');
+  readTrust(policy, new URL(url), 'pem()');
   const remote: RemoteKeys = {
-    ...remotePolicy(remoteOptions, 'pem()'),
+    ...policy,
     accept: 'application/x-pem-file, text/plain;q=0.9, */*;q=0.5',
     locate: async () => ({ url }),
     async parse(response, from) {
@@ -85,7 +88,7 @@ function looksLikeUrl(text: string): boolean {
  * The first public key or certificate block. Text holding a private key anywhere is refused
  * whole, with the fix; messages name labels only, never the text.
  */
-function pemBlock(text: string, where: string): { label: string; text: string } {
+export function pemBlock(text: string, where: string): { label: string; text: string } {
   for (const [, label] of text.matchAll(PEM_LABELS)) {
     if (label!.includes('PRIVATE KEY'))
       throw invalid(`${where} holds a private key (${label}). ${PUBLISH_PUBLIC_KEY_HINT}`);
@@ -110,16 +113,14 @@ function invalid(message: string): VerificationError {
   return new VerificationError('ERR_KEY_INVALID', message);
 }
 
-async function keysFromPem(block: { label: string; text: string }, alg: string): Promise<unknown> {
-  // jose parses SPKI and X.509 (ASN.1) and is loaded here only, on first use: neither a browser
-  // app without pem() nor the Node build's start-up pays for it (issue 20).
-  const { exportJWK, importSPKI, importX509 } = await import('jose');
-  let key: CryptoKey;
+/** The key of a PEM block as a screened public JWK for `alg`, in a one-key array. */
+export async function keysFromPem(
+  block: { label: string; text: string },
+  alg: string,
+): Promise<unknown> {
+  let jwk: Record<string, unknown>;
   try {
-    key =
-      block.label === 'CERTIFICATE'
-        ? await importX509(block.text, alg, { extractable: true })
-        : await importSPKI(block.text, alg, { extractable: true });
+    jwk = { ...(await readPem(block, alg)), alg, use: 'sig' };
   } catch (cause) {
     // jose reads the PEM with this runtime's WebCrypto: one that lacks `alg` cannot check it.
     const { code, name } = (cause ?? {}) as { code?: unknown; name?: unknown };
@@ -131,8 +132,28 @@ async function keysFromPem(block: { label: string; text: string }, alg: string):
       { cause },
     );
   }
-  const jwk = { ...(await exportJWK(key)), alg, use: 'sig' };
   const unsafe = unsafeBecause(jwk);
   if (unsafe !== undefined) throw invalid(`The PEM key is refused: ${unsafe}.`);
   return [jwk];
+}
+
+// Where crypto.subtle is missing (a page on plain http that is not localhost, Hermes), jose
+// cannot import SPKI; tokenward/portable's DER reader can (issue 22). Each is loaded on first use.
+async function readPem(block: { label: string; text: string }, alg: string): Promise<object> {
+  if (typeof globalThis.crypto?.subtle?.importKey !== 'function') {
+    const { publicJwkFromPem } = await import('../portable/spki.js');
+    const jwk = publicJwkFromPem(block.text);
+    if (!keyFitsAlg(jwk, alg))
+      throw new TypeError(`it is a ${jwk.kty} ${String(jwk.crv ?? jwk.n?.length)} key`);
+    return jwk;
+  }
+  // jose parses SPKI and X.509 (ASN.1) and is loaded here only, on first use: neither a browser
+  // app without pem() nor the Node build's start-up pays for it (issue 20).
+  const { exportJWK, importSPKI, importX509 } = await import('jose');
+  const options = { extractable: true };
+  const key =
+    block.label === 'CERTIFICATE'
+      ? await importX509(block.text, alg, options)
+      : await importSPKI(block.text, alg, options);
+  return exportJWK(key);
 }

@@ -1,7 +1,9 @@
 import { toSeconds, type Duration } from '../lib/duration.js';
 import { functionRow, readTable, type OptionRow } from '../lib/options.js';
 import { MAX_STALE } from '../stores/options.js';
-import type { SourceMeta } from '../stores/types.js';
+import type { SignedMeta, SourceMeta } from '../stores/types.js';
+import type { SignatureProvider } from '../crypto/provider.js';
+import { readPins } from './pins.js';
 import type { CachePolicy, FetchLike, FetchPolicy, KeyResponse } from './policy.js';
 
 /**
@@ -28,6 +30,16 @@ export interface RemoteSourceOptions {
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** A ky instance to fetch keys with (its hooks and options apply; tokenward does the retries). */
   ky?: KyLike;
+  /**
+   * The RFC 7638 SHA-256 thumbprints (base64url) of the only keys to use: a fetched or stored
+   * key not listed is never used; a set holding none is refused like a failed fetch.
+   */
+  pins?: string[];
+  /**
+   * Allow plain `http:` to a host that is not loopback without pins or a signed set: anyone on
+   * the network path can then swap the keys. @default false
+   */
+  insecure?: boolean;
 }
 
 /** What a remote source reads: where its keys are, and how to read them out of the answer. */
@@ -37,9 +49,30 @@ export interface RemoteKeys {
   readonly accept: string;
   /** Where the key document is now; discovery reads another document to find it. */
   locate(read: ReadDocument): Promise<{ url: string; meta?: SourceMeta }>;
-  /** The key entries (JWK objects, unscreened) in an answer from `url`. */
-  parse(response: KeyResponse, url: string): Promise<unknown>;
+  /** The key entries (JWK objects, unscreened) in an answer from `url`; `signed` reads instead. */
+  parse?(response: KeyResponse, url: string): Promise<unknown>;
+  /** The only keys to use, by thumbprint (`pins`). */
+  readonly pins?: ReadonlySet<string> | undefined;
+  /** For `signedJwks`: reads and verifies the signed set, replacing `parse`. */
+  readonly signed?: SignedSetReader | undefined;
 }
+
+/** A signed key set's keys (unscreened) and what is kept of the JWS they came in. */
+export interface SignedSet {
+  entries: unknown;
+  signed: SignedMeta;
+}
+
+/**
+ * Verifies a signed key set (the compact JWS text) with the verifier's provider; throws to refuse
+ * it. `contentType` is the answer's, or undefined for a set read back from a store.
+ */
+export type SignedSetReader = (
+  jws: string,
+  contentType: string | undefined,
+  url: string,
+  provider: SignatureProvider,
+) => Promise<SignedSet>;
 
 /** Reads one more document with the source's fetch policy (for discovery). */
 export type ReadDocument = (url: string, accept: string) => Promise<KeyResponse>;
@@ -57,7 +90,7 @@ export const LOADER: unique symbol = Symbol.for('tokenward.keySource') as never;
  */
 export interface KeySource {
   /** Which factory made it. */
-  readonly kind: 'jwks' | 'discovery' | 'pem' | 'local';
+  readonly kind: 'jwks' | 'discovery' | 'pem' | 'local' | 'signed-jwks';
   /** A stable name for this source; the key of its entry in a `KeyStore`. */
   readonly id: string;
   /** For `discovery()`: the issuer the document must name. */
@@ -92,6 +125,17 @@ const seconds = (fallback: number, atMost?: number): OptionRow<number> => ({
 
 /** The options of every remote source: a row each, with its default written once. */
 const REMOTE_OPTIONS = {
+  pins: {
+    check: (value, caller) => readPins(value, caller)!,
+  } satisfies OptionRow<ReadonlySet<string>>,
+  insecure: {
+    default: false,
+    check(value, caller) {
+      if (typeof value !== 'boolean')
+        throw new TypeError(`${caller}: insecure must be true or false`);
+      return value;
+    },
+  } satisfies OptionRow<boolean>,
   timeout: seconds(5, 300),
   retry: {
     default: 2,
@@ -115,13 +159,22 @@ const REMOTE_OPTIONS = {
   ky: functionRow<KyLike>('a ky instance'),
 };
 
+/** A remote source's checked options: how it fetches, caches, and trusts what it fetches. */
+export interface RemotePolicy {
+  fetch: FetchPolicy;
+  cache: CachePolicy;
+  /** The only keys to use, by thumbprint (`pins`). */
+  pins: ReadonlySet<string> | undefined;
+  /** `insecure: true`: plain http to another host was accepted without pins. */
+  insecure: boolean;
+}
+
 /** Checks remote options (TypeError at once) and applies the documented defaults. */
-export function remotePolicy(
-  options: RemoteSourceOptions,
-  factory: string,
-): { fetch: FetchPolicy; cache: CachePolicy } {
+export function remotePolicy(options: RemoteSourceOptions, factory: string): RemotePolicy {
   const read = readTable(options, REMOTE_OPTIONS, factory);
   return {
+    pins: read.pins,
+    insecure: read.insecure!,
     fetch: {
       timeoutMs: read.timeout! * 1000,
       retry: read.retry!,

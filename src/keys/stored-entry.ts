@@ -11,7 +11,7 @@ export function readStoredKeySet(value: unknown): StoredKeySet | undefined {
   const entry = value as Partial<StoredKeySet>;
   if (entry.v !== 1 || !isTime(entry.fetchedAt) || !isTime(entry.freshUntil)) return undefined;
   if (entry.etag !== undefined && typeof entry.etag !== 'string') return undefined;
-  if (!isReasons(entry.refused) || !isMeta(entry.meta)) return undefined;
+  if (!isReasons(entry.refused) || !isMeta(entry.meta) || !isSigned(entry.signed)) return undefined;
   try {
     // Every key kept as it is: tokenward writes only screened keys, base64url members already.
     const { keys } = screenKeySet(entry.keys, 'The stored key set');
@@ -34,6 +34,14 @@ function isReasons(value: unknown): boolean {
     !Array.isArray(value) &&
     Object.values(value).every((reason) => typeof reason === 'string')
   );
+}
+
+/** The signed set's JWS and times, if any; re-verified by the key cache before use. */
+function isSigned(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const { jws, iat, exp } = value as Record<string, unknown>;
+  return typeof jws === 'string' && isTime(iat) && (exp === undefined || isTime(exp));
 }
 
 /** Every member tokenward writes into `meta` (discovery), each of its type; nothing else. */

@@ -6,7 +6,8 @@ import { screenKeySet } from '../keys/guard.js';
 import type { Observation } from '../keys/policy.js';
 import { LOADER, type KeySource, type RemoteKeys } from '../keys/source.js';
 import { readStoredKeySet } from '../keys/stored-entry.js';
-import type { CrossTab } from '../stores/cross-tab.js';
+import type { SignatureProvider } from '../crypto/provider.js';
+import { ALONE, type CrossTab } from '../stores/cross-tab.js';
 import type { KeyStore, StoredKeySet } from '../stores/types.js';
 import { boundedStore, type BoundedStore } from './bounded-store.js';
 import { singleFlight } from './flight.js';
@@ -14,6 +15,7 @@ import { isFresh, isServableStale, mayRefetch, mayUseWritten } from './freshness
 import { loadKeySet, type FetchReason } from './load.js';
 import { carryKeys, EMPTY_STATE, stateHolder, type StateHolder } from './state.js';
 import { takeTurn, tabsOf } from './tabs.js';
+import { pastExpiry, readStoredSet, type TrustContext } from './trusted.js';
 
 /** The key set one verifier holds for one source, with the rules for refreshing it. */
 export interface KeyCache {
@@ -35,6 +37,8 @@ export interface KeyCacheOptions {
   store: KeyStore;
   clock: () => number;
   emit: EmitEvent;
+  /** Hashes thumbprints for `pins` and verifies signed sets. */
+  provider: SignatureProvider;
 }
 
 // Extra wait on another request's fetch beyond its own deadline before fetching alone.
@@ -83,19 +87,26 @@ interface Remote {
   readonly tabs: CrossTab;
   readonly state: StateHolder;
   readonly flight: (run: () => Promise<StoredKeySet>, waitMs: number) => Promise<StoredKeySet>;
+  /** What checking pins and signed sets needs: the verifier's provider, passed down. */
+  readonly trust: TrustContext;
 }
 
 function remoteKeyCache(remote: RemoteKeys, options: KeyCacheOptions): KeyCache {
   const { timeoutMs } = remote.fetch;
+  // Pins and signatures are checked asynchronously, which adopting another tab's notice (a
+  // synchronous look) cannot wait for: a pinned or signed source reads the shared store only
+  // through readStoredSet, and fetches on its own.
+  const checked = remote.pins !== undefined || remote.signed !== undefined;
   const c: Remote = {
     remote,
     id: options.source.id,
     clock: options.clock,
     emit: options.emit,
     store: boundedStore(options.store, options.source.id, timeoutMs),
-    tabs: tabsOf(options.store, options.source.id, timeoutMs),
+    tabs: checked ? ALONE : tabsOf(options.store, options.source.id, timeoutMs),
     state: stateHolder(),
     flight: singleFlight<StoredKeySet>(),
+    trust: { provider: options.provider, emit: options.emit, sourceId: options.source.id },
   };
   follow(c);
   return {
@@ -148,7 +159,10 @@ function adopt(c: Remote, entry: StoredKeySet) {
 
 async function readStoreOnce(c: Remote) {
   const read = async () => {
-    const stored = readStoredKeySet(await c.store.get());
+    const stored = await readStoredSet(await c.store.get(), c.remote, {
+      ...c.trust,
+      now: c.clock(),
+    });
     if (c.state.get().entry === undefined && stored !== undefined)
       c.state.update({ entry: stored });
   };
@@ -187,7 +201,7 @@ async function fetchOnce(c: Remote, reason: FetchReason): Promise<StoredKeySet> 
   c.state.update({ lastAttempt: c.clock() });
   c.emit({ type: 'keys:fetch', source: c.id, reason });
   try {
-    const { entry, observed } = await loadKeySet(c.remote, look(c).entry, reason, c.clock);
+    const { entry, observed } = await loadKeySet(c.remote, look(c).entry, reason, c.clock, c.trust);
     c.state.update({ entry, observed, lastFailed: false });
     const writing = c.store.set(entry);
     turn.fetched(entry, writing);
@@ -212,7 +226,7 @@ async function fetchOnce(c: Remote, reason: FetchReason): Promise<StoredKeySet> 
 function staleIfError(c: Remote): StoredKeySet | undefined {
   const { entry } = c.state.get();
   const now = c.clock();
-  if (!isServableStale(entry, now, c.remote.cache)) return undefined;
+  if (!isServableStale(entry, now, c.remote.cache) || pastExpiry(entry, now)) return undefined;
   const staleSeconds = Math.max(0, Math.round((now - entry.freshUntil) / 1000));
   c.emit({ type: 'keys:stale', source: c.id, staleSeconds });
   return entry;
@@ -222,6 +236,7 @@ function servableSet(c: Remote): StoredKeySet | undefined {
   const { entry, lastFailed } = look(c);
   const now = c.clock();
   const servable =
-    isFresh(entry, now) || (lastFailed && isServableStale(entry, now, c.remote.cache));
+    isFresh(entry, now) ||
+    (lastFailed && isServableStale(entry, now, c.remote.cache) && !pastExpiry(entry, now));
   return servable ? entry : undefined;
 }

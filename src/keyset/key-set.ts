@@ -35,7 +35,6 @@ export interface KeySet {
 }
 
 export interface KeySetOptions extends KeyCacheOptions {
-  provider: SignatureProvider;
   /**
    * The profile's algorithm rule, read against the set's metadata before any key is chosen
    * (ID and logout tokens: {@link checkProviderSigningAlg}); throws to refuse.

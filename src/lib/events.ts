@@ -42,6 +42,16 @@ export type VerifierEvent =
       error: VerificationError;
     }
   | {
+      /** A fetched or stored key is not pinned (`pins`): it is never used. */
+      type: 'keys:unpinned';
+      /** The key source's id. */
+      source: string;
+      /** The key's `kid`, if it has one. */
+      kid: string | undefined;
+      /** The key's RFC 7638 SHA-256 thumbprint, base64url. */
+      thumbprint: string;
+    }
+  | {
       /** A token was refused. */
       type: 'token:rejected';
       /** The refusal's code. */

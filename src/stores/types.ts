@@ -27,6 +27,18 @@ export interface StoredKeySet {
   etag?: string;
   /** What a discovery document said besides `jwks_uri`. */
   meta?: SourceMeta;
+  /** For `signedJwks`: the JWS the keys came in (verified again when read back) and its times. */
+  signed?: SignedMeta;
+}
+
+/** A signed key set's JWS and its `iat` and `exp` (seconds since the epoch). */
+export interface SignedMeta {
+  /** The compact JWS of `typ` `jwk-set+jwt` the keys came in. */
+  jws: string;
+  /** When the set was signed, in seconds since the epoch. */
+  iat: number;
+  /** When the set expires, in seconds since the epoch, if it says. */
+  exp?: number;
 }
 
 /**

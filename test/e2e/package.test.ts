@@ -21,12 +21,15 @@ import { runCommand } from '../helpers/spawn.js';
 const root = resolve(import.meta.dirname, '../..');
 
 export const SIZE_BUDGET = {
-  index: 33 * 1024,
+  // Issue 22's pins, signed sets and plain-http rule added it (measured 37,282 B, was 33 KiB).
+  index: 36.5 * 1024,
   ky: 13.5 * 1024,
-  iife: 42 * 1024,
+  // Issue 22's pins, signed sets and plain-http rule added it (measured 46,178 B, was 42 KiB).
+  iife: 45.5 * 1024,
   // Issue 20's options table (did-you-mean, every front's rows) and its split key set took the
   // minimal app from 12,504 to 14,605 B: over issue 20's 11 KiB, so that issue stays open.
-  minimalApp: 14.5 * 1024,
+  // Issue 22's pins, signed sets and plain-http rule added it (measured 16,101 B, was 14.5 KiB).
+  minimalApp: 15.75 * 1024,
 };
 
 describe('the package as users get it', () => {

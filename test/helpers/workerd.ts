@@ -96,7 +96,7 @@ export async function bundleWorker(entry: string, file: string): Promise<void> {
       nodeResolve({ browser: true, exportConditions: [...WORKER_CONDITIONS] }),
     ],
   });
-  // pem() loads jose (and signed sets their PEM anchors) with import(): one file for workerd.
+  // One module, as wrangler uploads it: pem()'s lazy imports (jose, the SPKI reader) inlined.
   await bundle.write({ file, format: 'es', inlineDynamicImports: true });
   await bundle.close();
 }

@@ -1,7 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-// @ts-expect-error: the example's servers are plain JavaScript
-import { startVaultDemo } from '../../examples/vault/servers.mjs';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { TokenProxy, type Received } from '../helpers/token-proxy.js';
 
@@ -37,7 +35,10 @@ describe.runIf(chromiumAvailable())('the service worker vault in Chromium', () =
   beforeAll(async () => {
     proxy = await new TokenProxy().start();
     // oidc-provider warns of the development set-up used on purpose; any other warning shows.
+    // oidc-provider warns of Node 20 when it is first imported: import the demo under the spy.
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    // @ts-expect-error: the example's servers are plain JavaScript
+    const { startVaultDemo } = await import('../../examples/vault/servers.mjs');
     demo = await startVaultDemo({ port: 0, tokenEndpoint: `${proxy.url}/token` });
     warn.mockRestore();
     for (const [message] of warn.mock.calls)

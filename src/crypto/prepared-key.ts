@@ -41,8 +41,11 @@ export function prepareKey(jwk: PublicJwk, alg: string): PreparedKey | Promise<P
 
 async function importFor(jwk: PublicJwk, alg: string): Promise<PreparedKey> {
   let key: CryptoKey;
+  // The guard kept this key for "verify"; a key_ops that also lists "sign" would make jose ask
+  // WebCrypto for a sign usage, which a public key cannot have (a raw SyntaxError).
+  const { key_ops: _screened, ...material } = jwk;
   try {
-    key = (await importJWK({ ...jwk, ext: false }, alg)) as CryptoKey;
+    key = (await importJWK({ ...material, ext: false }, alg)) as CryptoKey;
   } catch (error) {
     throw keyImportFailed(error, alg);
   }

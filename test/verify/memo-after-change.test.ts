@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVerifier, jwks } from '../../src/index.js';
+import { codeOf } from '../helpers/outcome.js';
+import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
+import { json, ScriptedServer } from '../helpers/scripted-server.js';
+
+// The memo vouches for a token only while the key set that verified it holds. A verify still
+// running when the keys are forgotten (clear()) must not be remembered when it finishes, or a
+// token of a key the issuer has since removed keeps passing from memory.
+
+const server = new ScriptedServer();
+let old: TestKey;
+let next: TestKey;
+beforeAll(async () => {
+  await server.start();
+  [old, next] = await Promise.all([makeKey('old', 'ES256'), makeKey('next', 'ES256')]);
+});
+afterAll(() => server.stop());
+
+describe('a verify in flight across clear() is not remembered', () => {
+  // Kills the generation check of verifier.ts's verifyFully forced true (`generation ===
+  // keySetGeneration` → `true`), and clear() no longer moving the generation on.
+  it('refuses the token of a rotated-out key after clear(), though it verified while in flight', async () => {
+    server.fallback = json({ keys: [old.publicJwk] });
+    const verifier = createVerifier({
+      keys: jwks(`${server.url}/jwks`, { retry: 0 }),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['ES256'],
+    });
+    await verifier.hydrate();
+    const token = await sign(old);
+    const inFlight = verifier.verify(token); // runs up to its signature check, then waits
+    const cleared = verifier.clear(); // e.g. the app heard the old key was compromised
+    server.fallback = json({ keys: [next.publicJwk] });
+    expect(await codeOf(inFlight)).toBe('OK'); // it began before the clear: fine to answer
+    await cleared;
+    // The new set is fetched and used by another token...
+    expect(await codeOf(verifier.verify(await sign(next)))).toBe('OK');
+    // ...and the old key's token, verified while the clear happened, is not taken from memory.
+    expect(await codeOf(verifier.verify(token))).toBe('ERR_KEY_NOT_FOUND');
+  });
+});

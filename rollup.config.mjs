@@ -29,7 +29,7 @@ const ctsTwins = {
 // files swapped for their Node twins: the signature seam (node:crypto) and base64url decoding
 // (Buffer's native codec). Nothing else differs.
 const NODE_TWINS = new Map([
-  [resolve('src/crypto/verify.ts'), resolve('src/crypto/verify-node.ts')],
+  [resolve('src/crypto/default.ts'), resolve('src/crypto/default-node.ts')],
   [resolve('src/lib/base64url.ts'), resolve('src/lib/base64url-node.ts')],
 ]);
 const nodeSeam = () => {

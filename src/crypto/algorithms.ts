@@ -6,24 +6,35 @@ export interface AlgorithmEntry {
   readonly kty: PublicJwk['kty'];
   readonly crv?: string;
   readonly params: AlgorithmIdentifier | RsaPssParams | EcdsaParams;
+  /** WebCrypto's parameters to import a key for this algorithm (the hash is bound to RSA keys). */
+  readonly importParams: AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams;
+  /** The hash of the signing input, as node:crypto and portable providers name it. */
+  readonly hash: 'SHA-256' | 'SHA-384' | 'SHA-512' | undefined;
   /** r || s for ECDSA (RFC 7518 §3.4); RSA signatures are as long as the modulus. */
   readonly signatureBytes?: number;
 }
 
-const rsa = (name: string, saltLength?: number): AlgorithmEntry => ({
+type Hash = 'SHA-256' | 'SHA-384' | 'SHA-512';
+const rsa = (name: string, hash: Hash, saltLength?: number): AlgorithmEntry => ({
   kty: 'RSA',
   params: saltLength === undefined ? { name } : { name, saltLength },
+  importParams: { name, hash },
+  hash,
 });
-const ec = (crv: string, hash: string, signatureBytes: number): AlgorithmEntry => ({
+const ec = (crv: string, hash: Hash, signatureBytes: number): AlgorithmEntry => ({
   kty: 'EC',
   crv,
   params: { name: 'ECDSA', hash },
+  importParams: { name: 'ECDSA', namedCurve: crv },
+  hash,
   signatureBytes,
 });
 const ed25519: AlgorithmEntry = {
   kty: 'OKP',
   crv: 'Ed25519',
   params: { name: 'Ed25519' },
+  importParams: { name: 'Ed25519' },
+  hash: undefined,
   signatureBytes: 64,
 };
 
@@ -46,12 +57,12 @@ export type Algorithm =
 
 // A Record over the union: the compiler checks that the table and the type list the same names.
 const TABLE: Record<Algorithm, AlgorithmEntry> = {
-  RS256: rsa('RSASSA-PKCS1-v1_5'),
-  RS384: rsa('RSASSA-PKCS1-v1_5'),
-  RS512: rsa('RSASSA-PKCS1-v1_5'),
-  PS256: rsa('RSA-PSS', 32),
-  PS384: rsa('RSA-PSS', 48),
-  PS512: rsa('RSA-PSS', 64),
+  RS256: rsa('RSASSA-PKCS1-v1_5', 'SHA-256'),
+  RS384: rsa('RSASSA-PKCS1-v1_5', 'SHA-384'),
+  RS512: rsa('RSASSA-PKCS1-v1_5', 'SHA-512'),
+  PS256: rsa('RSA-PSS', 'SHA-256', 32),
+  PS384: rsa('RSA-PSS', 'SHA-384', 48),
+  PS512: rsa('RSA-PSS', 'SHA-512', 64),
   ES256: ec('P-256', 'SHA-256', 64),
   ES384: ec('P-384', 'SHA-384', 96),
   ES512: ec('P-521', 'SHA-512', 132),

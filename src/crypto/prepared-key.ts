@@ -1,36 +1,37 @@
-import { importJWK } from 'jose';
 import type { PublicJwk } from '../lib/jwk.js';
 import { keyImportFailed } from '../lib/map-error.js';
-import { ALGORITHMS } from './algorithms.js';
+import type { SignatureProvider } from './provider.js';
 
-/**
- * A key ready for the signature check: the CryptoKey jose imported for one algorithm, with
- * the WebCrypto parameters and the exact signature length worked out once, at import, so no
- * token pays for them.
- */
+/** A screened key imported by one provider for one algorithm, ready for the signature check. */
 export interface PreparedKey {
   readonly jwk: PublicJwk;
   readonly alg: string;
-  readonly key: CryptoKey;
-  readonly params: AlgorithmIdentifier | RsaPssParams | EcdsaParams;
-  /** A signature of any other length is refused without asking WebCrypto. */
-  readonly signatureLength: number;
+  readonly provider: SignatureProvider;
+  /** The provider's own key. */
+  readonly key: unknown;
 }
 
-const prepared = new WeakMap<PublicJwk, Map<string, PreparedKey | Promise<PreparedKey>>>();
+type ByAlg = Map<string, PreparedKey | Promise<PreparedKey>>;
+const prepared = new WeakMap<SignatureProvider, WeakMap<PublicJwk, ByAlg>>();
 
 /**
- * Prepares a screened JWK for one algorithm, once: the result lives as long as the JWK object
- * (a fetched set's keys). Once ready the key itself is returned, not a promise, sparing the hot
- * path a microtask. Import failures are ERR_KEY_INVALID (or ERR_ALG_NOT_ALLOWED where the
- * runtime lacks the algorithm).
+ * Prepares a screened JWK for one algorithm with one provider, once: the result lives as long as
+ * the JWK object (a fetched set's keys). Once ready the key itself is returned, not a promise,
+ * sparing the hot path a microtask. Import failures are ERR_KEY_INVALID (or ERR_ALG_NOT_ALLOWED
+ * where the provider lacks the algorithm).
  */
-export function prepareKey(jwk: PublicJwk, alg: string): PreparedKey | Promise<PreparedKey> {
-  let byAlg = prepared.get(jwk);
-  if (byAlg === undefined) prepared.set(jwk, (byAlg = new Map()));
+export function prepareKey(
+  provider: SignatureProvider,
+  jwk: PublicJwk,
+  alg: string,
+): PreparedKey | Promise<PreparedKey> {
+  let byJwk = prepared.get(provider);
+  if (byJwk === undefined) prepared.set(provider, (byJwk = new WeakMap()));
+  let byAlg = byJwk.get(jwk);
+  if (byAlg === undefined) byJwk.set(jwk, (byAlg = new Map()));
   const known = byAlg.get(alg);
   if (known !== undefined) return known;
-  const pending = importFor(jwk, alg);
+  const pending = importFor(provider, jwk, alg);
   byAlg.set(alg, pending);
   pending.then(
     (key) => byAlg.set(alg, key),
@@ -39,17 +40,26 @@ export function prepareKey(jwk: PublicJwk, alg: string): PreparedKey | Promise<P
   return pending;
 }
 
-async function importFor(jwk: PublicJwk, alg: string): Promise<PreparedKey> {
-  let key: CryptoKey;
-  // The guard kept this key for "verify"; a key_ops that also lists "sign" would make jose ask
-  // WebCrypto for a sign usage, which a public key cannot have (a raw SyntaxError).
-  const { key_ops: _screened, ...material } = jwk;
+async function importFor(
+  provider: SignatureProvider,
+  jwk: PublicJwk,
+  alg: string,
+): Promise<PreparedKey> {
   try {
-    key = (await importJWK({ ...material, ext: false }, alg)) as CryptoKey;
+    return { jwk, alg, provider, key: await provider.importKey(jwk, alg) };
   } catch (error) {
     throw keyImportFailed(error, alg);
   }
-  const { params, signatureBytes } = ALGORITHMS.get(alg)!;
-  const modulusBits = (key.algorithm as Partial<RsaHashedKeyAlgorithm>).modulusLength ?? 0;
-  return { jwk, alg, key, params, signatureLength: signatureBytes ?? Math.ceil(modulusBits / 8) };
+}
+
+/**
+ * The signature check of a prepared key: true or false (a wrong length is false); rejects only
+ * where the provider could not check at all (mapped by the caller, lib/map-error.ts).
+ */
+export function verifyPrepared(
+  prepared: PreparedKey,
+  signingInput: Uint8Array<ArrayBuffer>,
+  signature: Uint8Array<ArrayBuffer>,
+): boolean | Promise<boolean> {
+  return prepared.provider.verify(prepared.alg, prepared.key, signingInput, signature);
 }

@@ -3,6 +3,7 @@ import { isVerificationError } from '../lib/errors.js';
 import type { PublicJwk } from '../lib/jwk.js';
 import { ALGORITHMS } from '../crypto/algorithms.js';
 import { assertPublic, unsafeBecause } from '../keys/guard.js';
+import { defaultCrypto } from '../crypto/default.js';
 import { prepareKey, type PreparedKey } from '../crypto/prepared-key.js';
 import { dpopInvalid } from './errors.js';
 
@@ -59,7 +60,7 @@ export async function proofKeyOf(jwk: unknown, alg: string): Promise<ProofKey> {
   if (unsafe !== undefined) throw dpopInvalid('jwk', `The DPoP proof "jwk" is refused: ${unsafe}.`);
   try {
     const [prepared, jkt] = await Promise.all([
-      prepareKey(clean as unknown as PublicJwk, alg),
+      prepareKey(defaultCrypto('createDpopVerifier'), clean as unknown as PublicJwk, alg),
       calculateJwkThumbprint(clean as never, 'sha256'),
     ]);
     return { prepared, jkt };

@@ -1,5 +1,5 @@
 import { isVerificationError } from '../lib/errors.js';
-import { verifySignature } from '../crypto/verify.js';
+import { verifyPrepared } from '../crypto/prepared-key.js';
 import { decodeToken, parsePayload, type TokenPayload } from '../token/compact.js';
 import type { TokenHeader } from '../token/header.js';
 import { dpopInvalid } from './errors.js';
@@ -40,7 +40,7 @@ export async function checkProofSignature(
   const { prepared, jkt } = await proofKeyOf(header.jwk, header.alg);
   let verified: boolean;
   try {
-    verified = await verifySignature(prepared, decoded.signingInput, decoded.signature);
+    verified = await verifyPrepared(prepared, decoded.signingInput, decoded.signature);
   } catch (error) {
     throw dpopInvalid('signature', 'The DPoP proof signature could not be checked.', error);
   }

@@ -5,6 +5,7 @@ import type { TokenHeader } from '../token/header.js';
 import { refusalOf } from '../keys/guard.js';
 import type { KeyCache } from './key-cache.js';
 import { prepareKey, type PreparedKey } from '../crypto/prepared-key.js';
+import type { SignatureProvider } from '../crypto/provider.js';
 import { candidateKeys } from '../keys/select.js';
 
 // A token without `kid` may match several keys; each costs a signature check, so cap them.
@@ -22,6 +23,7 @@ export type AlgorithmCheck = (alg: string, set: StoredKeySet) => void;
 export function keyResolver(
   keys: KeyCache,
   sourceId: string,
+  provider: SignatureProvider,
   checkAlgorithm: AlgorithmCheck | undefined,
 ) {
   const candidatesIn = (set: StoredKeySet, header: TokenHeader) => {
@@ -37,7 +39,7 @@ export function keyResolver(
       if (refetched !== undefined) found = candidatesIn((set = refetched), header);
     }
     if (found.length === 0) throw notFound(set, header, sourceId);
-    return prepareAll(found, header.alg);
+    return prepareAll(provider, found, header.alg);
   };
 
   return {
@@ -45,13 +47,17 @@ export function keyResolver(
     keysFor(header: TokenHeader): PreparedKey[] | Promise<PreparedKey[]> {
       const fresh = keys.fresh();
       const found = fresh === undefined ? [] : candidatesIn(fresh, header);
-      return found.length === 0 ? resolveSlowly(header) : prepareAll(found, header.alg);
+      return found.length === 0 ? resolveSlowly(header) : prepareAll(provider, found, header.alg);
     },
   };
 }
 
-function prepareAll(found: PublicJwk[], alg: string): PreparedKey[] | Promise<PreparedKey[]> {
-  const prepared = found.slice(0, MAX_CANDIDATE_KEYS).map((jwk) => prepareKey(jwk, alg));
+function prepareAll(
+  provider: SignatureProvider,
+  found: PublicJwk[],
+  alg: string,
+): PreparedKey[] | Promise<PreparedKey[]> {
+  const prepared = found.slice(0, MAX_CANDIDATE_KEYS).map((jwk) => prepareKey(provider, jwk, alg));
   return prepared.some((key) => key instanceof Promise)
     ? Promise.all(prepared)
     : (prepared as PreparedKey[]);

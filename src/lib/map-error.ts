@@ -44,9 +44,11 @@ export function keyImportFailed(error: unknown, alg: string): VerificationError 
   }
   // jose: TypeError for a key that does not suit the algorithm, ERR_JWK_INVALID for bad
   // members; WebCrypto: DataError for key data it cannot parse (an EC point off its curve).
+  // node:crypto (the Node build's provider): ERR_CRYPTO_INVALID_JWK and OpenSSL's ERR_OSSL_*.
   if (
     error instanceof TypeError ||
     code === 'ERR_JWK_INVALID' ||
+    (typeof code === 'string' && /^ERR_(CRYPTO|OSSL)_/.test(code)) ||
     name === 'DataError' ||
     name === 'InvalidAccessError'
   ) {

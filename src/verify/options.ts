@@ -1,5 +1,7 @@
 import type { ClaimPolicy } from './claims.js';
 import type { Algorithm } from '../crypto/algorithms.js';
+import { defaultCrypto } from '../crypto/default.js';
+import type { SignatureProvider } from '../crypto/provider.js';
 import { toSeconds, type Duration } from '../lib/duration.js';
 import { eventEmitter, type EmitEvent, type VerifierEvent } from '../lib/events.js';
 import { isKeySource, type DiscoveryKeySource, type KeySource } from '../keys/source.js';
@@ -65,6 +67,12 @@ export interface VerifierOptionsBase {
   memo?: false | { max: number };
   /** Observe key fetches, cache hits, stale use, errors and rejections. */
   onEvent?: (event: VerifierEvent) => void;
+  /**
+   * What imports keys, checks signatures and hashes: `portableCrypto` from `tokenward/portable`
+   * where there is no `crypto.subtle`, or your own provider.
+   * @default WebCrypto (node:crypto in the package's Node build)
+   */
+  crypto?: SignatureProvider;
   /** Only with several issuers: `issuers` replaces `keys` and `issuer`. */
   issuers?: undefined;
 }
@@ -78,6 +86,7 @@ export interface ResolvedOptions {
   cache: KeyStore;
   memoMax: number;
   emit: EmitEvent;
+  crypto: SignatureProvider;
 }
 
 const KNOWN = new Set([
@@ -95,6 +104,7 @@ const KNOWN = new Set([
   'cache',
   'memo',
   'onEvent',
+  'crypto',
 ]);
 
 /** Checks every option at creation: a configuration mistake is a TypeError now, not a rejection later. */
@@ -108,7 +118,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
       );
     if (!KNOWN.has(name)) throw new TypeError(`createVerifier: unknown option "${name}"`);
   }
-  assertWebCrypto();
+  const crypto = checkProvider(options.crypto);
   const { keys } = options;
   if (!isKeySource(keys)) {
     throw new TypeError(
@@ -151,16 +161,24 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     cache,
     memoMax: checkMemo(options.memo),
     emit: eventEmitter(options.onEvent),
+    crypto,
   };
 }
 
-function assertWebCrypto(): void {
-  if (typeof globalThis.crypto?.subtle?.verify !== 'function') {
+function checkProvider(value: unknown): SignatureProvider {
+  if (value === undefined) return defaultCrypto('createVerifier');
+  const provider = value as Partial<SignatureProvider> | null;
+  if (
+    typeof provider?.name !== 'string' ||
+    typeof provider.importKey !== 'function' ||
+    typeof provider.verify !== 'function' ||
+    typeof provider.digest !== 'function'
+  ) {
     throw new TypeError(
-      'tokenward needs WebCrypto (crypto.subtle), missing here. Browsers have it only in secure contexts: ' +
-        'serve the page over https:// or from http://localhost. Node needs version 20+.',
+      'createVerifier: "crypto" must be a SignatureProvider { name, importKey, verify, digest }, such as portableCrypto from "tokenward/portable"',
     );
   }
+  return provider as SignatureProvider;
 }
 
 function checkAlgorithms(value: unknown): string[] {

@@ -4,12 +4,11 @@ import { VerificationError } from '../lib/errors.js';
 import { refuser, type EmitEvent } from '../lib/events.js';
 import { createKeyCache } from '../keyset/key-cache.js';
 import { checkKeyIssuer } from '../keys/key-issuer.js';
-import type { PreparedKey } from '../crypto/prepared-key.js';
+import { verifyPrepared, type PreparedKey } from '../crypto/prepared-key.js';
 import { keyResolver, type AlgorithmCheck } from '../keyset/resolver.js';
 import { invalidSignature, signatureCheckFailed } from '../lib/map-error.js';
 import { createMemo } from '../lib/memo.js';
 import { resolveOptions, type VerifierOptions } from './options.js';
-import { verifySignature } from '../crypto/verify.js';
 import {
   decodeToken,
   deepFreeze,
@@ -91,6 +90,7 @@ export function createCoreVerifier(
     cache: store,
     memoMax,
     emit,
+    crypto,
   } = resolveOptions(options);
   const issuer = issuerClock(clock, clockSkew, emit);
   const memo = memoMax > 0 ? createMemo<VerifiedToken>(memoMax) : undefined;
@@ -107,7 +107,7 @@ export function createCoreVerifier(
       memo?.clear();
     },
   });
-  const resolver = keyResolver(keys, source.id, extension.checkAlgorithm);
+  const resolver = keyResolver(keys, source.id, crypto, extension.checkAlgorithm);
 
   const refuse = refuser(emit);
 
@@ -179,7 +179,7 @@ async function checkSignature(
   for (const key of candidates) {
     let verified: boolean;
     try {
-      verified = await verifySignature(key, decoded.signingInput, decoded.signature);
+      verified = await verifyPrepared(key, decoded.signingInput, decoded.signature);
     } catch (error) {
       throw signatureCheckFailed(error);
     }

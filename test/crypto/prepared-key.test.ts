@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { PublicJwk } from '../../src/lib/jwk.js';
 import { isVerificationError } from '../../src/index.js';
 import { prepareKey } from '../../src/crypto/prepared-key.js';
+import { webCrypto, type WebCryptoKey } from '../../src/crypto/webcrypto.js';
+import type { SignatureProvider } from '../../src/crypto/provider.js';
 import { makeKey } from '../helpers/keys.js';
+
+const provider = webCrypto as SignatureProvider;
 
 describe('prepareKey: WebCrypto parameters worked out once per key, at import', () => {
   it.each([
@@ -13,7 +17,8 @@ describe('prepareKey: WebCrypto parameters worked out once per key, at import', 
     ['EdDSA', { name: 'Ed25519' }, 64],
   ])('%s: parameters %j, signatures of %i bytes', async (alg, params, length) => {
     const key = await makeKey(`prep-${alg}`, alg);
-    const prepared = await prepareKey(key.publicJwk as PublicJwk, alg);
+    const prepared = (await prepareKey(provider, key.publicJwk as PublicJwk, alg))
+      .key as WebCryptoKey;
     expect(prepared.params).toEqual(params);
     expect(prepared.signatureLength).toBe(length);
     expect(prepared.key.extractable).toBe(false);
@@ -23,15 +28,17 @@ describe('prepareKey: WebCrypto parameters worked out once per key, at import', 
   it('imports once: the second call returns the same key, without a promise', async () => {
     const key = await makeKey('prep-once');
     const jwk = key.publicJwk as PublicJwk;
-    const first = await prepareKey(jwk, 'RS256');
-    const second = prepareKey(jwk, 'RS256');
+    const first = await prepareKey(provider, jwk, 'RS256');
+    const second = prepareKey(provider, jwk, 'RS256');
     expect(second).toBe(first);
   });
 
   it('refuses key material WebCrypto cannot use with ERR_KEY_INVALID', async () => {
     const key = await makeKey('prep-bad', 'ES256');
     const offCurve = { ...(key.publicJwk as PublicJwk), y: key.publicJwk.x! };
-    const error = await Promise.resolve(prepareKey(offCurve, 'ES256')).catch((e: unknown) => e);
+    const error = await Promise.resolve(prepareKey(provider, offCurve, 'ES256')).catch(
+      (e: unknown) => e,
+    );
     expect(isVerificationError(error) && error.code).toBe('ERR_KEY_INVALID');
   });
 });

@@ -118,7 +118,7 @@ describe('only a 401 that calls the token invalid triggers a refresh (RFC 6750 Â
 describe('option mistakes are TypeErrors at creation that name createFetch', () => {
   const verifier = { verify: async () => ({}) as never };
   const base = { verifier, getToken: () => undefined, allowedOrigins: ['https://api.test'] };
-  const dpop = { jkt: 'x', proof: async () => 'p', learnNonce: () => undefined };
+  const dpop = { jkt: 'x', proof: async () => 'p', learnNonce: () => false };
   // Kills each test of createAttacher's option checks removed alone.
   it.each([
     ['no options', undefined],

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVerifier, jwks } from '../../src/index.js';
+import { createVerifier, jwks, type SignatureProvider } from '../../src/index.js';
+import { webCrypto } from '../../src/crypto/webcrypto.js';
 import { codeOf } from '../helpers/outcome.js';
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/keys.js';
 import { json, ScriptedServer } from '../helpers/scripted-server.js';
 
 // The memo vouches for a token only while the key set that verified it holds. A verify still
-// running when the keys are forgotten (clear()) must not be remembered when it finishes, or a
-// token of a key the issuer has since removed keeps passing from memory.
+// running when the keys change (a refetch) or are forgotten (clear()) must not be remembered
+// when it finishes, or a token of a key the issuer has since removed keeps passing from memory.
 
 const server = new ScriptedServer();
 let old: TestKey;
@@ -38,6 +39,44 @@ describe('a verify in flight across clear() is not remembered', () => {
     // The new set is fetched and used by another token...
     expect(await codeOf(verifier.verify(await sign(next)))).toBe('OK');
     // ...and the old key's token, verified while the clear happened, is not taken from memory.
+    expect(await codeOf(verifier.verify(token))).toBe('ERR_KEY_NOT_FOUND');
+  });
+});
+
+describe('a verify in flight across a key rotation is not remembered', () => {
+  // Kills the key cache's change no longer moving the generation on (onChange's
+  // `keySetGeneration++` removed): the memo is cleared, then refilled by the verify that was
+  // still checking its signature with the old key. The crypto option holds that check open.
+  it("refuses the old key's token once another token's refetch has rotated it out", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    const slow: SignatureProvider = {
+      ...(webCrypto as SignatureProvider),
+      name: 'held WebCrypto',
+      async verify(alg, key, data, signature) {
+        if (first) {
+          first = false;
+          await held;
+        }
+        return webCrypto.verify(alg, key as never, data, signature);
+      },
+    };
+    server.fallback = json({ keys: [old.publicJwk] });
+    const verifier = createVerifier({
+      keys: jwks(`${server.url}/jwks`, { retry: 0, cooldown: 0 }),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['ES256'],
+      crypto: slow,
+    });
+    await verifier.hydrate();
+    const token = await sign(old);
+    const inFlight = verifier.verify(token); // waits inside its signature check
+    server.fallback = json({ keys: [next.publicJwk] });
+    expect(await codeOf(verifier.verify(await sign(next)))).toBe('OK'); // refetched: rotated
+    release();
+    expect(await codeOf(inFlight)).toBe('OK');
     expect(await codeOf(verifier.verify(token))).toBe('ERR_KEY_NOT_FOUND');
   });
 });

@@ -80,3 +80,26 @@ describe('a verify in flight across a key rotation is not remembered', () => {
     expect(await codeOf(verifier.verify(token))).toBe('ERR_KEY_NOT_FOUND');
   });
 });
+
+describe('a remembered token counts only while its key set is servable', () => {
+  // Kills the memo hit's `keys.servable()` test removed: once the set has gone stale (and the
+  // key server answers), the next verify refetches, so a rotated-out key stops at once.
+  it('refetches once the set is stale, and refuses a token whose key left it', async () => {
+    let now = Date.now();
+    server.fallback = json({ keys: [old.publicJwk] }, { 'cache-control': 'max-age=10' });
+    const verifier = createVerifier({
+      keys: jwks(`${server.url}/jwks`, { retry: 0 }),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['ES256'],
+      clock: () => now,
+    });
+    const token = await sign(old, { exp: Math.floor(now / 1000) + 3600 });
+    const first = await verifier.verify(token);
+    now += 9_000;
+    expect(await verifier.verify(token)).toBe(first); // fresh: a memo hit
+    server.fallback = json({ keys: [next.publicJwk] }, { 'cache-control': 'max-age=10' });
+    now += 2_000;
+    expect(await codeOf(verifier.verify(token))).toBe('ERR_KEY_NOT_FOUND');
+  });
+});

@@ -79,7 +79,7 @@ export default [
   // main entry's VerificationError there too.
   {
     input: entries,
-    external: ['jose', 'ky', 'node:crypto'],
+    external: ['jose', 'ky', 'node:crypto', 'node:buffer'],
     plugins: [nodeSeam(), nodeTs()],
     output: {
       dir: 'dist/node',
@@ -90,7 +90,7 @@ export default [
   },
   {
     input: entries,
-    external: ['node:crypto'],
+    external: ['node:crypto', 'node:buffer'],
     plugins: [nodeSeam(), browserResolve(), nodeTs()],
     output: {
       dir: 'dist/node',

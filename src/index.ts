@@ -23,6 +23,7 @@ export { pem, type PemOptions } from './keys/pem.js';
 export { localJwks } from './keys/local.js';
 export type { DiscoveryKeySource, KeySource, RemoteSourceOptions } from './keys/source.js';
 export type { PublicJwk } from './lib/jwk.js';
+export type { DigestName, SignatureProvider } from './crypto/provider.js';
 export { memoryStore } from './stores/memory.js';
 export { webStorage, type WebStorageLike } from './stores/web-storage.js';
 export { kvStore, type KvLike } from './stores/kv.js';
@@ -33,6 +34,7 @@ export { denoKvStore, type DenoKvLike } from './stores/deno-kv.js';
 export type { KeyStore, StoredKeySet, SourceMeta } from './stores/types.js';
 export { createFetch, type VerifiedFetchOptions } from './http/fetch.js';
 export type { VerifiedTokenOptions, TokenResult } from './http/attach.js';
+export type { ResourceEntry, TokenContext } from './http/resources.js';
 export {
   createIdTokenVerifier,
   type IdTokenVerifier,
@@ -74,3 +76,12 @@ export {
   type DpopVerifiedToken,
 } from './dpop/verifier.js';
 export type { DpopRequest } from './dpop/request.js';
+export {
+  protectResource,
+  type ProtectResourceOptions,
+  type ProtectedResource,
+  type ProtectChecks,
+  type ProtectResult,
+} from './resource/protect.js';
+export { redisReplayStore, type RedisSetLike } from './stores/redis-replay.js';
+export { denoKvReplayStore, type DenoKvAtomicLike } from './stores/deno-kv-replay.js';

@@ -14,6 +14,7 @@ const LAYERS = [
   'verify', // the pipeline, claims, the clock, the options
   'verifiers', // several issuers, ID, access and logout tokens: the core plus their checks
   'dpop', // client proofs and server checks
+  'resource', // the resource server's half: protectResource, its metadata and challenges
   'http', // verify before attaching: fetch, ky
   '.', // the entries: named exports only
 ];

@@ -15,6 +15,8 @@ import { claimsText, relative, clockTime } from './times.js';
 
 const issuer = location.origin;
 const AUDIENCE = 'tokenward-demo';
+const COOLDOWN_SECONDS = 2;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const $ = (selector) => document.querySelector(selector);
 const escapeHtml = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -33,8 +35,8 @@ let idTokens;
 let otherClient;
 try {
   verifier = createVerifier({
-    // cooldown 2 s so the rotation demo can refetch right after the unknown-key demo did.
-    keys: jwks(`${issuer}/.well-known/jwks.json`, { cooldown: 2 }),
+    // cooldown 2 s so the rotation demo can refetch soon after the unknown-key demo did.
+    keys: jwks(`${issuer}/.well-known/jwks.json`, { cooldown: COOLDOWN_SECONDS }),
     issuer,
     audience: AUDIENCE,
     onEvent: logEvent,
@@ -77,7 +79,7 @@ function renderKeyCache() {
   const left = Math.ceil(keySet.fetchedAt / 1000 + keySet.maxAge + 1 - Date.now() / 1000);
   const freshness =
     left > 0
-      ? `fresh for ${relative(left).replace('in ', '')} more: verifies need no request`
+      ? `fresh for ${relative(Math.min(left, keySet.maxAge)).replace('in ', '')} more: verifies need no request`
       : keySet.down
         ? 'stale: the key server is down, so the cached set keeps serving (maxStale 1 day)'
         : 'stale: the next verify revalidates it (If-None-Match → 304)';
@@ -92,6 +94,14 @@ $('#key-toggle').addEventListener('click', async () => {
   const state = await ky.post(`${issuer}/admin/${keySet.down ? 'keys-up' : 'keys-down'}`).json();
   renderKeyServer(state.keyServerDown);
 });
+
+// Who said it: the issuer runs the key server and the API in one process, but they are two roles.
+const SERVER_TAG = {
+  'key-request': 'key server',
+  'key-server': 'key server',
+  rotate: 'issuer',
+  api: 'API',
+};
 
 const KEY_ANSWER = {
   200: 'key set sent',
@@ -114,7 +124,7 @@ function onServerFact(fact) {
             : (KEY_ANSWER[fact.status] ?? '')
         }`
       : fact.line.replace(/^\S+\s+/, '');
-  addTimeline('server', `key server: ${fact.kind}`, text, fact.time);
+  addTimeline('server', SERVER_TAG[fact.kind] ?? fact.kind, text, fact.time);
 }
 
 // The issuer's own log, live: what the key server actually received and answered. Keys are
@@ -137,7 +147,8 @@ const EVENT_TEXT = {
       expired: 'the cached set is past its max-age: revalidating it',
       'unknown-kid': 'the token names a kid the cached set lacks: refetching once',
     })[e.reason] ?? e.reason,
-  'keys:cache-hit': () => 'verified with the fresh cached set: no request',
+  // The keys came from the cache; whether the token then passes is the verdict's to say.
+  'keys:cache-hit': () => 'keys taken from the fresh cached set: no request',
   'keys:stale': (e) =>
     `the key server failed; using the cached set, stale for ${e.staleSeconds} s (within maxStale)`,
   'keys:error': (e) => `key request failed: ${e.error?.code ?? e.error}`,
@@ -242,14 +253,27 @@ function renderChecks(list, failed) {
     .join('');
 }
 
+/**
+ * On a phone the verdict is far below the buttons: bring it into view unless it already is
+ * (a desktop, where every step is on screen, does not move).
+ */
+function bringIntoView(element) {
+  const { top, bottom } = element.getBoundingClientRect();
+  if (top >= 0 && bottom <= window.innerHeight) return;
+  const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+  element.scrollIntoView({ block: 'center', behavior: smooth ? 'smooth' : 'instant' });
+}
+
 function setVerdict(state, html, code = '') {
   Object.assign($('#verdict').dataset, { state, code });
   $('#verdict').innerHTML = html;
+  bringIntoView($('#verdict'));
 }
 
-function setSent(state, text) {
+function setSent(state, text, { show = false } = {}) {
   $('#api-result').dataset.state = state;
   $('#api-result').textContent = text;
+  if (show) bringIntoView($('#api-result'));
 }
 
 // ---- Actions. ----
@@ -281,9 +305,11 @@ $('#login').addEventListener('submit', async (event) => {
   );
 });
 
-$('#call-api').addEventListener('click', async () => {
+$('#call-api').addEventListener('click', async (event) => {
   const id = screen.id;
-  setSent('idle', 'Calling…');
+  // A person's tap shows the answer; the call a refusal makes by itself keeps the verdict in view.
+  const show = event.isTrusted;
+  setSent('idle', 'Calling…', { show });
   let state;
   let text;
   try {
@@ -297,7 +323,7 @@ $('#call-api').addEventListener('click', async () => {
       ? ['blocked', `Not sent: tokenward refused the token (${error.code}). The API never saw it.`]
       : ['sent', `Sent, and the API answered: ${error.message}`];
   }
-  if (id === screen.id) setSent(state, text);
+  if (id === screen.id) setSent(state, text, { show });
 });
 
 async function signedByStranger() {
@@ -344,13 +370,23 @@ const DEFENCES = {
   expire: {
     token: async () => {
       const token = await login(1);
-      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await sleep(2100);
       return token;
     },
     arrived: 'A token that lived 1 s, verified 2 s later.',
   },
   rotate: {
     token: async () => {
+      // An unknown kid refetches at most once per cooldown, counted from the last key request
+      // (a 304 included): wait it out, so this shows the refetch rather than the flood guard.
+      const wait = (keySet.fetchedAt ?? 0) + COOLDOWN_SECONDS * 1000 + 250 - Date.now();
+      if (wait > 0) {
+        setVerdict(
+          'idle',
+          `Waiting ${Math.ceil(wait / 1000)} s: the last key request was within the cooldown…`,
+        );
+        await sleep(wait);
+      }
       await ky.post(`${issuer}/admin/rotate`);
       return login(300); // signed by the new key
     },

@@ -98,6 +98,19 @@ export async function startDemoIssuer({ port = 8787, log = () => {}, keysMaxAge 
       '/.well-known/openid-configuration',
     ].includes(url.pathname);
     if (keyRoute) {
+      // Public keys are for everyone: an app on another origin (your own, while you try
+      // tokenward) may read them, revalidate them (If-None-Match, so a preflight) and see the
+      // ETag and Date tokenward uses (revalidation, clockSkew: 'auto').
+      res.setHeader('access-control-allow-origin', '*');
+      res.setHeader('access-control-expose-headers', 'ETag, Date');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET',
+          'access-control-allow-headers': 'If-None-Match',
+          'access-control-max-age': '600',
+        });
+        return res.end();
+      }
       const keyFetch = (status, note = '') => {
         record(`key fetch   ${url.pathname}  → ${status}${note}`, {
           kind: 'key-request',
@@ -195,7 +208,7 @@ export async function startDemoIssuer({ port = 8787, log = () => {}, keysMaxAge 
   async function profile(req, send) {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (token === undefined) {
-      record('server      /api/profile without a token → 401', { kind: 'api', status: 401 });
+      record('api         /api/profile without a token → 401', { kind: 'api', status: 401 });
       return send(401, { error: 'missing token' }, { 'www-authenticate': 'Bearer' });
     }
     try {
@@ -204,13 +217,13 @@ export async function startDemoIssuer({ port = 8787, log = () => {}, keysMaxAge 
         audience: AUDIENCE,
         algorithms: ['RS256'],
       });
-      record(`server      verified token for ${payload.sub} → 200`, { kind: 'api', status: 200 });
+      record(`api         verified token for ${payload.sub} → 200`, { kind: 'api', status: 200 });
       return send(200, {
         message: `Hello ${payload.name}, the API verified your token too.`,
         sub: payload.sub,
       });
     } catch (error) {
-      record(`server      refused token (${error.code}) → 401`, { kind: 'api', status: 401 });
+      record(`api         refused token (${error.code}) → 401`, { kind: 'api', status: 401 });
       return send(
         401,
         { error: 'invalid_token' },

@@ -33,6 +33,7 @@ export interface ProofOptions {
 export interface Dpop {
   /** RFC 7638 thumbprint of the public key, base64url: the `cnf.jkt` of tokens bound to it. */
   readonly jkt: string;
+  /** The algorithm every proof is signed with. */
   readonly alg: DpopAlgorithm;
   /** The public key, as it goes in every proof's header. */
   readonly publicJwk: Readonly<JsonWebKey>;

@@ -5,7 +5,9 @@
  * (structured clone), never its bytes.
  */
 export interface DpopKeyStore {
+  /** The stored key pair, if any. */
   get(): Promise<CryptoKeyPair | undefined>;
+  /** Stores `pair` unless one is there; resolves with the pair that is kept (the first wins). */
   add(pair: CryptoKeyPair): Promise<CryptoKeyPair>;
 }
 

@@ -3,9 +3,11 @@ import { dpopInvalid } from './errors.js';
 
 /** A `Request`, or its method, URL and headers (Node's `IncomingMessage.headers` included). */
 export interface DpopRequest {
+  /** The HTTP method of the request. */
   method: string;
   /** The absolute URL the client called (behind a proxy: the public one, as the client saw it). */
   url: string;
+  /** The request headers (`Headers`, or Node's `req.headers`). */
   headers: Headers | Record<string, string | string[] | undefined>;
 }
 

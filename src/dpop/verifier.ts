@@ -44,6 +44,8 @@ export interface DpopVerifier {
   verify(request: DpopRequest): Promise<DpopVerifiedToken>;
   /** The nonce to hand out in a `DPoP-Nonce` header, when `nonce` is configured. */
   nonce(): Promise<string | undefined>;
+  /** The proof algorithms it accepts, for a `DPoP algs="…"` challenge (RFC 9449 §7.1). */
+  readonly algorithms: readonly string[];
 }
 
 // ES256 first: what browsers make fastest and what RFC 9449 examples use.
@@ -125,6 +127,7 @@ export function createDpopVerifier(options: DpopVerifierOptions): DpopVerifier {
       return { ...verified, jkt: checked.jkt };
     },
     nonce: () => (nonces === undefined ? Promise.resolve(undefined) : nonces.current()),
+    algorithms: [...algorithms],
   };
 }
 

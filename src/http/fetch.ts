@@ -1,4 +1,5 @@
 import { createAttacher, saysInvalidToken, type VerifiedTokenOptions } from './attach.js';
+import { secondTry } from './second-try.js';
 
 /** Options of {@link createFetch}: the shared options, plus the `fetch` to wrap. */
 export interface VerifiedFetchOptions extends VerifiedTokenOptions {
@@ -24,20 +25,21 @@ export interface VerifiedFetchOptions extends VerifiedTokenOptions {
  * const response = await apiFetch('https://api.example.com/me');
  */
 export function createFetch(options: VerifiedFetchOptions): typeof fetch {
-  const attacher = createAttacher(options, 'createFetch');
   const inner =
     options.fetch ??
     ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   if (typeof inner !== 'function') throw new TypeError('createFetch: "fetch" must be a function');
+  const attacher = createAttacher(options, 'createFetch', inner);
   const withDpop = options.dpop !== undefined;
 
   return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
-    if (!attacher.allows(request.url)) return inner(request);
-    const sent = await attacher.tokenToSend();
+    const target = attacher.target(request.url);
+    if (target === undefined) return inner(request);
+    const sent = await attacher.tokenToSend(target);
     // Kept unsent so a retry (a 401, or a nonce the server asks for) can resend the body.
     const spare =
-      withDpop || (attacher.canRefresh && sent !== undefined) ? request.clone() : undefined;
+      withDpop || attacher.canRefresh || attacher.discovers ? request.clone() : undefined;
     let response = await inner(await attacher.authorize(request, sent));
     if (spare !== undefined && (await attacher.wantsNonce(response, request.url))) {
       await response.body?.cancel();
@@ -45,10 +47,17 @@ export function createFetch(options: VerifiedFetchOptions): typeof fetch {
       await attacher.wantsNonce(response, request.url);
     }
     if (spare !== undefined && sent !== undefined && saysInvalidToken(response)) {
-      const fresh = await attacher.refreshed();
+      const fresh = await attacher.refreshed(target);
       if (fresh !== undefined) {
         await response.body?.cancel();
         response = await inner(await attacher.authorize(spare, fresh));
+      }
+    } else if (spare !== undefined) {
+      // RFC 9728 discovery or an insufficient_scope step-up: one more try, answered as it is.
+      const next = await secondTry(attacher, response, target, sent);
+      if (next !== undefined) {
+        await response.body?.cancel();
+        response = await inner(await attacher.authorize(spare, next));
       }
     }
     await attacher.checkResponse(response, request.url);

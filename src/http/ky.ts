@@ -1,5 +1,6 @@
 import defaultKy, { type Hooks, type KyInstance } from 'ky';
 import { createAttacher, saysInvalidToken, sentWith, type VerifiedTokenOptions } from './attach.js';
+import { secondTry } from './second-try.js';
 
 /**
  * The verify-before-send behaviour as ky hooks, for `ky.create({ hooks })`. Works with ky 2
@@ -19,19 +20,21 @@ export function verifiedTokenHooks(
   const hooks = {
     beforeRequest: [
       async ({ request, retryCount }: HookState) => {
-        if (!attacher.allows(request.url)) return undefined;
+        const target = attacher.target(request.url);
+        if (target === undefined) return undefined;
         // ky 1 runs beforeRequest again on retries: keep the token a 401 retry just set (with
         // DPoP, under a fresh proof: a proof is good for one request only).
         if (retryCount > 0 && request.headers.has('authorization'))
           return withDpop ? attacher.authorize(request, sentWith(request)) : undefined;
-        const sent = await attacher.tokenToSend();
+        const sent = await attacher.tokenToSend(target);
         if (sent === undefined && !withDpop) return undefined;
         return attacher.authorize(request, sent);
       },
     ],
     afterResponse: [
       async ({ request, response, retryCount }: HookState & { response: Response }) => {
-        if (!attacher.allows(request.url)) return undefined;
+        const target = attacher.target(request.url);
+        if (target === undefined) return undefined;
         const sent = sentWith(request);
         if (retryCount === 0 && (await attacher.wantsNonce(response, request.url)))
           return ky.retry({ request: await attacher.authorize(request, sent), delay: 0 });
@@ -41,10 +44,14 @@ export function verifiedTokenHooks(
           attacher.canRefresh &&
           saysInvalidToken(response)
         ) {
-          const fresh = await attacher.refreshed();
+          const fresh = await attacher.refreshed(target);
           if (fresh !== undefined)
             return ky.retry({ request: await attacher.authorize(request, fresh), delay: 0 });
         }
+        const next =
+          retryCount === 0 ? await secondTry(attacher, response, target, sent) : undefined;
+        if (next !== undefined)
+          return ky.retry({ request: await attacher.authorize(request, next), delay: 0 });
         await attacher.checkResponse(response, request.url);
         return undefined;
       },

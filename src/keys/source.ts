@@ -54,6 +54,7 @@ export const LOADER: unique symbol = Symbol.for('tokenward.keySource') as never;
  * `localJwks()`. Pass it as `keys` to `createVerifier`.
  */
 export interface KeySource {
+  /** Which factory made it. */
   readonly kind: 'jwks' | 'discovery' | 'pem' | 'local';
   /** A stable name for this source; the key of its entry in a `KeyStore`. */
   readonly id: string;
@@ -68,6 +69,7 @@ export interface KeySource {
  * `iss` from it and `issuer` becomes optional.
  */
 export interface DiscoveryKeySource extends KeySource {
+  /** Always `discovery`. */
   readonly kind: 'discovery';
   readonly issuer: string;
 }

@@ -13,7 +13,14 @@ export type VerificationErrorCode =
   | 'ERR_KEY_FETCH_FAILED'
   | 'ERR_KEY_INVALID'
   | 'ERR_DPOP_INVALID'
-  | 'ERR_DPOP_NONCE_REQUIRED';
+  | 'ERR_DPOP_NONCE_REQUIRED'
+  /**
+   * The attach side will not send this token to this URL: its `aud` lacks the resource the URL
+   * belongs to, its scopes fall short, its `iss` is not one of the resource's authorization
+   * servers, or the resource's metadata does not name the URL or cannot be read (`claim` `aud`,
+   * `scope`, `iss` or `resource`; RFC 8707, RFC 9728).
+   */
+  | 'ERR_RESOURCE_MISMATCH';
 
 const CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
   'ERR_TOKEN_MALFORMED',
@@ -28,6 +35,7 @@ const CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
   'ERR_KEY_INVALID',
   'ERR_DPOP_INVALID',
   'ERR_DPOP_NONCE_REQUIRED',
+  'ERR_RESOURCE_MISMATCH',
 ]);
 
 /** Options for {@link VerificationError}. */
@@ -53,7 +61,9 @@ export interface VerificationErrorOptions {
  * }
  */
 export class VerificationError extends Error {
+  /** Always `VerificationError`: recognise the error by it across realms and builds. */
   override readonly name = 'VerificationError';
+  /** Why the token was refused; stable across versions (see the error table in the docs). */
   readonly code: VerificationErrorCode;
   /** The claim at fault, for claim and time errors. */
   readonly claim?: string;

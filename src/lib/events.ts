@@ -5,14 +5,56 @@ import { VerificationError, type VerificationErrorCode } from './errors.js';
  * `source` is the key source's id (its URL, prefixed by its kind).
  */
 export type VerifierEvent =
-  | { type: 'keys:fetch'; source: string; reason: 'cold' | 'expired' | 'unknown-kid' }
-  | { type: 'keys:cache-hit'; source: string }
-  /** Another tab of the browser fetched the set (shared store): taken without a request. */
-  | { type: 'keys:adopted'; source: string }
-  | { type: 'keys:stale'; source: string; staleSeconds: number }
-  | { type: 'keys:error'; source: string; error: VerificationError }
-  | { type: 'token:rejected'; code: VerificationErrorCode; claim?: string }
-  | { type: 'clock:skew'; seconds: number };
+  | {
+      /** A key request goes out. */
+      type: 'keys:fetch';
+      /** The key source's id. */
+      source: string;
+      /** Nothing cached yet, the cached set went stale, or a token named a `kid` it lacks. */
+      reason: 'cold' | 'expired' | 'unknown-kid';
+    }
+  | {
+      /** A verify used the cached key set without a request. */
+      type: 'keys:cache-hit';
+      /** The key source's id. */
+      source: string;
+    }
+  | {
+      /** Another tab of the browser fetched the set (shared store): taken without a request. */
+      type: 'keys:adopted';
+      /** The key source's id. */
+      source: string;
+    }
+  | {
+      /** The key server failed and a stale cached set serves (within `maxStale`). */
+      type: 'keys:stale';
+      /** The key source's id. */
+      source: string;
+      /** How long past freshness the set is. */
+      staleSeconds: number;
+    }
+  | {
+      /** Reading the keys failed. */
+      type: 'keys:error';
+      /** The key source's id. */
+      source: string;
+      /** What went wrong (`ERR_KEY_FETCH_FAILED`, `ERR_KEY_INVALID`). */
+      error: VerificationError;
+    }
+  | {
+      /** A token was refused. */
+      type: 'token:rejected';
+      /** The refusal's code. */
+      code: VerificationErrorCode;
+      /** The claim at fault, when there is one. */
+      claim?: string;
+    }
+  | {
+      /** With `clockSkew: 'auto'`: the key server's clock differs from the local one by over 30 s. */
+      type: 'clock:skew';
+      /** Issuer time minus local time. */
+      seconds: number;
+    };
 
 export type EmitEvent = (event: VerifierEvent) => void;
 

@@ -3,12 +3,18 @@ import type { KeyStore } from './types.js';
 
 /** The part of a `Deno.Kv` (from `Deno.openKv()`) a {@link denoKvStore} uses. */
 export interface DenoKvLike {
-  get(key: readonly unknown[]): PromiseLike<{ value: unknown }>;
+  /** `Deno.Kv#get`: the entry under an array key. */
+  get(key: readonly unknown[]): PromiseLike<{
+    /** The stored value, or `null` when there is none. */
+    value: unknown;
+  }>;
+  /** `Deno.Kv#set` with `expireIn` in milliseconds. */
   set(
     key: readonly unknown[],
     value: unknown,
     options?: { expireIn?: number },
   ): PromiseLike<unknown>;
+  /** `Deno.Kv#delete`. */
   delete(key: readonly unknown[]): PromiseLike<unknown>;
 }
 

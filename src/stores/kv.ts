@@ -11,6 +11,7 @@ export interface KvLike {
   get(key: string): unknown;
   /** Stores `value` (JSON text) for `expirationTtl` seconds (never under 60). */
   put(key: string, value: string, options: { expirationTtl: number }): unknown;
+  /** Removes the entry under `key` (optional: stores that expire entries need none). */
   delete?(key: string): unknown;
 }
 

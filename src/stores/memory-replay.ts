@@ -12,6 +12,7 @@
  * };
  */
 export interface ReplayStore {
+  /** Records `id` for `ttlSeconds`; resolves `false` when it was already there. Must be atomic. */
   add(id: string, ttlSeconds: number): Promise<boolean>;
 }
 

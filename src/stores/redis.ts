@@ -6,9 +6,13 @@ import type { KeyStore } from './types.js';
  * the same command `setex`. Both take (key, seconds, value).
  */
 export interface RedisLike {
+  /** The value under `key` (node-redis and ioredis `get`). */
   get(key: string): PromiseLike<unknown>;
+  /** node-redis 4+: stores `value` for `seconds`. */
   setEx?(key: string, seconds: number, value: string): PromiseLike<unknown>;
+  /** ioredis: stores `value` for `seconds`. */
   setex?(key: string, seconds: number, value: string): PromiseLike<unknown>;
+  /** Removes `key`. */
   del(key: string): PromiseLike<unknown>;
 }
 

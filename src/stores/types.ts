@@ -2,7 +2,9 @@ import type { PublicJwk } from '../lib/jwk.js';
 
 /** What a key source learned besides keys (from an OpenID discovery document). */
 export interface SourceMeta {
+  /** For discovery: the issuer the document named. */
   issuer?: string;
+  /** For discovery: the provider's `id_token_signing_alg_values_supported`. */
   idTokenSigningAlgs?: string[];
 }
 
@@ -11,13 +13,19 @@ export interface SourceMeta {
  * Times are milliseconds since the epoch on the verifier's `clock`.
  */
 export interface StoredKeySet {
+  /** Format version of the entry. */
   v: 1;
+  /** The public keys that passed the key guard. */
   keys: PublicJwk[];
   /** `kid`s of keys refused (weak RSA), with the reason. */
   refused: Record<string, string>;
+  /** When the set was fetched (or revalidated), in milliseconds since the epoch. */
   fetchedAt: number;
+  /** Until when the set is fresh, in milliseconds since the epoch. */
   freshUntil: number;
+  /** The response's `ETag`, sent back as `If-None-Match`. */
   etag?: string;
+  /** What a discovery document said besides `jwks_uri`. */
   meta?: SourceMeta;
 }
 
@@ -37,8 +45,11 @@ export interface KeyStore {
    * those APIs. The store carries it, so an app on `memoryStore()` ships none of it.
    */
   readonly coordinate?: (options: CrossTabOptions) => CrossTab;
+  /** The entry stored under `key` (a value or a promise of one); anything unusable is a miss. */
   get(key: string): unknown;
+  /** Stores an entry (a value or a promise; failures are ignored). */
   set(key: string, value: StoredKeySet): unknown;
+  /** Forgets the entry under `key` (`verifier.clear()`). */
   delete(key: string): unknown;
 }
 

@@ -7,12 +7,19 @@ export const MAX_TOKEN_LENGTH = 16 * 1024;
 
 /** The claims of a token. Registered claims have their RFC 7519 types once verified. */
 export interface TokenPayload {
+  /** Issuer (RFC 7519 §4.1.1). */
   iss?: string;
+  /** Subject: whom the token is about (§4.1.2). */
   sub?: string;
+  /** Audience: who the token is for (§4.1.3). */
   aud?: string | string[];
+  /** Expiry, in seconds since the epoch (§4.1.4). */
   exp?: number;
+  /** Not before, in seconds since the epoch (§4.1.5). */
   nbf?: number;
+  /** Issued at, in seconds since the epoch (§4.1.6). */
   iat?: number;
+  /** Token id (§4.1.7). */
   jti?: string;
   [claim: string]: unknown;
 }

@@ -3,7 +3,9 @@ import type { TokenHeader } from './header.js';
 
 /** What {@link decode} returns: the parts of a token that has NOT been verified. */
 export interface DecodedToken {
+  /** The JOSE header, unverified. */
   header: TokenHeader;
+  /** The claims, unverified. */
   payload: TokenPayload;
 }
 

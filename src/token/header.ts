@@ -2,8 +2,11 @@ import { malformed } from '../lib/errors.js';
 
 /** A JOSE header as tokenward reads it. Only `alg` is guaranteed. */
 export interface TokenHeader {
+  /** The signature algorithm the token claims (checked against `algorithms`). */
   alg: string;
+  /** The id of the key that signed it, looked up in the key set. */
   kid?: string;
+  /** The token type (`JWT`, `at+jwt`, `logout+jwt`, …). */
   typ?: string;
   [parameter: string]: unknown;
 }

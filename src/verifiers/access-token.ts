@@ -35,8 +35,11 @@ export interface AccessTokenChecks {
 
 /** What `createAccessTokenVerifier` returns. */
 export interface AccessTokenVerifier {
+  /** Resolves with the verified token (these checks included), or rejects with a `VerificationError`. */
   verify(token: string, checks?: AccessTokenChecks): Promise<VerifiedToken>;
+  /** Fetches the keys now, so the first `verify` does not wait for the network. */
   hydrate(): Promise<void>;
+  /** Forgets cached keys and remembered tokens. */
   clear(): Promise<void>;
 }
 

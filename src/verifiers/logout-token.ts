@@ -44,6 +44,7 @@ export interface VerifiedLogout {
   sub?: string;
   /** The provider's session id: end the sessions tied to it. */
   sid?: string;
+  /** All verified claims of the logout token. */
   payload: Readonly<TokenPayload>;
 }
 
@@ -51,7 +52,9 @@ export interface VerifiedLogout {
 export interface LogoutTokenVerifier {
   /** Resolves once per token: a second delivery of the same `jti` is refused. */
   verify(logoutToken: string): Promise<VerifiedLogout>;
+  /** Fetches the keys now, so the first `verify` does not wait for the network. */
   hydrate(): Promise<void>;
+  /** Forgets cached keys and remembered tokens. */
   clear(): Promise<void>;
 }
 

@@ -64,7 +64,12 @@ export interface VerifierOptionsBase {
   /** Where fetched key sets are kept. @default memoryStore() */
   cache?: KeyStore;
   /** Remember verified tokens so a repeated token skips the signature check. @default { max: 1000 } */
-  memo?: false | { max: number };
+  memo?:
+    | false
+    | {
+        /** How many verified tokens are remembered at most (least recently used dropped). */
+        max: number;
+      };
   /** Observe key fetches, cache hits, stale use, errors and rejections. */
   onEvent?: (event: VerifierEvent) => void;
   /**

@@ -23,8 +23,11 @@ import type { TokenHeader } from '../token/header.js';
  * so it is always frozen; the whole result is frozen when the memo keeps it (repeats share it).
  */
 export interface VerifiedToken {
+  /** The verified claims. */
   readonly payload: Readonly<TokenPayload>;
+  /** The verified JOSE header. */
   readonly header: Readonly<TokenHeader>;
+  /** The token that was verified, as given. */
   readonly token: string;
 }
 

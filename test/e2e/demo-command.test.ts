@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../helpers/chromium.js';
+import { runCommand } from '../helpers/spawn.js';
 
 // The process behind `npm run demo` (after its build step): start, serve, log, stop on Ctrl-C.
 function startDemo(port: number) {
@@ -73,4 +76,38 @@ describe('npm run demo', () => {
       blocker.close();
     }
   });
+
+  it("gets a demo token with the README's curl and verifies it with the CLI", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const block = /<!-- sample: demo-token -->\s*```sh\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const demo = startDemo(0);
+    try {
+      await waitFor(() => /open (http:\/\/127\.0\.0\.1:\d+)\//.test(demo.output()));
+      const url = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(demo.output())![1]!;
+      const script = block!.replaceAll('http://127.0.0.1:8787', url);
+      const out = await runCommand('bash', ['-euo', 'pipefail', '-c', script], 30_000);
+      expect(out.stderr).toBe('');
+      expect(out.stdout).toMatch(/VALID/);
+      expect(out.code).toBe(0);
+    } finally {
+      demo.child.kill('SIGINT');
+      await demo.exited;
+    }
+  });
+});
+
+describe.runIf(chromiumAvailable())('npm run screenshot', () => {
+  it("writes the hero image from today's demo", async () => {
+    mkdirSync('.tmp', { recursive: true });
+    const out = await runCommand(
+      'bash',
+      ['-c', 'PORT=0 node examples/spa/screenshot.mjs .tmp/screenshot-test.png'],
+      60_000,
+    );
+    expect([out.code, out.stderr]).toEqual([0, '']);
+    const png = readFileSync('.tmp/screenshot-test.png');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(1280); // the IHDR width: a desktop page, full height
+  }, 60_000);
 });

@@ -53,6 +53,12 @@ describe('examples/node', () => {
 });
 
 describe('examples/deno', () => {
+  it('maps tokenward to the build that the package gives Deno users', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const map = JSON.parse(readFileSync(join(root, 'examples/deno/deno.json'), 'utf8'));
+    expect(join('examples/deno', map.imports.tokenward)).toBe(join(pkg.exports['.'].import.deno));
+  });
+
   it('verifies with Deno, allowed to reach the key server only', async () => {
     const host = new URL(server.url).host;
     const deno = join(root, 'node_modules/.bin/deno');

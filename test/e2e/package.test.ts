@@ -15,12 +15,15 @@ import { runCommand } from '../helpers/spawn.js';
 // URL" app 15,429 (esbuild). What an app does not import (DPoP, profiles, pem, unused stores and
 // their cross-tab coordination) is dropped by a bundler; the several-issuers router is not, since
 // createVerifier dispatches on `issuers` at run time. Raise only on purpose, and say why.
+// Issue 23 (resources, discover, protectResource, shared replay stores): main entry 31,693,
+// tokenward/ky 13,671 (the attach side now carries resource matching and RFC 9728 discovery
+// through the bounded transport), IIFE 40,517; the minimal app is unchanged.
 const root = resolve(import.meta.dirname, '../..');
 
 export const SIZE_BUDGET = {
-  index: 27.5 * 1024,
-  ky: 10.75 * 1024,
-  iife: 36.5 * 1024,
+  index: 31.25 * 1024,
+  ky: 13.5 * 1024,
+  iife: 40 * 1024,
   minimalApp: 15.25 * 1024,
 };
 

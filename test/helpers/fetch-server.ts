@@ -33,10 +33,10 @@ export async function serveFetch(
 }
 
 function toRequest(req: IncomingMessage, base: string): Request {
+  // From rawHeaders, as @hono/node-server does: req.headers drops a repeated Authorization.
   const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
+  for (let i = 0; i < req.rawHeaders.length; i += 2)
+    headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   return new Request(new URL(req.url ?? '/', base), {
     method: req.method ?? 'GET',

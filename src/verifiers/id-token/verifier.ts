@@ -32,6 +32,7 @@ export interface OpenIdProviderOptions {
   cache?: KeyStore;
   /** A duration or 'auto' (see `createVerifier`). @default 0 */
   clockSkew?: Duration | 'auto';
+  /** Observes key fetches, cache hits and refusals (never the token). */
   onEvent?: (event: VerifierEvent) => void;
 }
 
@@ -49,8 +50,11 @@ export interface IdTokenChecks {
 
 /** What `createIdTokenVerifier` returns. */
 export interface IdTokenVerifier {
+  /** Resolves with the verified token (these checks included), or rejects with a `VerificationError`. */
   verify(idToken: string, checks?: IdTokenChecks): Promise<VerifiedToken>;
+  /** Fetches the keys now, so the first `verify` does not wait for the network. */
   hydrate(): Promise<void>;
+  /** Forgets cached keys and remembered tokens. */
   clear(): Promise<void>;
 }
 

@@ -69,7 +69,9 @@ export interface SeveralIssuersOptions
   issuers: IssuerEntry[];
   /** How many issuers' state (key set in memory, memo) is kept; least recently used dropped. @default 100 */
   maxIssuers?: number;
+  /** Not here: each entry of `issuers` names its keys. */
   keys?: undefined;
+  /** Not here: each entry of `issuers` names its issuer. */
   issuer?: undefined;
 }
 

@@ -26,12 +26,27 @@ export interface ProtectResourceOptions {
 
 /** What one call of a protected route needs on top of the resource's own scopes. */
 export interface ProtectChecks {
+  /** Scopes this route needs on top of the resource-wide `scopes` (all required). */
   scopes?: string[];
 }
 
 /** The outcome of {@link protectResource}: the verified token, or the answer to send. */
 export type ProtectResult =
-  { ok: true; token: VerifiedToken & { jkt?: string } } | { ok: false; response: Response };
+  | {
+      /** The request may go on. */
+      ok: true;
+      /** The verified access token; with DPoP, `jkt` is the proof key's thumbprint. */
+      token: VerifiedToken & {
+        /** RFC 7638 thumbprint of the DPoP proof key, for a DPoP-bound token. */
+        jkt?: string;
+      };
+    }
+  | {
+      /** The request is refused. */
+      ok: false;
+      /** The answer to send as it is (400, 401 or 403 with its `WWW-Authenticate`). */
+      response: Response;
+    };
 
 /** What `protectResource` returns: call it per request. */
 export interface ProtectedResource {

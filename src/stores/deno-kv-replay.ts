@@ -3,10 +3,17 @@ import { REPLAY_STORE_TIMEOUT_MS, replayArguments, withinDeadline } from './repl
 
 /** The part of a `Deno.Kv` a {@link denoKvReplayStore} uses: one atomic check-and-set. */
 export interface DenoKvAtomicLike {
+  /** Starts one atomic operation (Deno KV's `kv.atomic()`). */
   atomic(): {
+    /** Commits only if each key still has this versionstamp (`null`: absent). */
     check(...checks: { key: readonly unknown[]; versionstamp: string | null }[]): unknown;
+    /** Sets the key when the operation commits. */
     set(key: readonly unknown[], value: unknown, options?: { expireIn?: number }): unknown;
-    commit(): PromiseLike<{ ok: boolean }>;
+    /** Runs the operation; `ok` is false when a check failed. */
+    commit(): PromiseLike<{
+      /** Whether every check held and the writes happened. */
+      ok: boolean;
+    }>;
   };
 }
 

@@ -6,6 +6,7 @@ import { replayArguments, withinDeadline } from './replay-deadline.js';
  * `SET key value NX EX ttl`: options object or positional words.
  */
 export interface RedisSetLike {
+  /** `SET key value …options`, as node-redis (an options object) and ioredis (words) spell it. */
   set(key: string, value: string, ...options: unknown[]): PromiseLike<unknown>;
   /** Only ioredis has it: how the spelling is told apart. */
   defineCommand?: unknown;

@@ -133,7 +133,6 @@ describe('option mistakes are TypeErrors at creation that name createFetch', () 
     ['dpop whose jkt is not a string', { ...base, dpop: { ...dpop, jkt: 1 } }],
     ['dpop without learnNonce', { ...base, dpop: { ...dpop, learnNonce: undefined } }],
     ['dpop: null', { ...base, dpop: null }],
-    ['allowedOrigins missing outside a browser', { ...base, allowedOrigins: undefined }],
     ['allowedOrigins that is a string', { ...base, allowedOrigins: 'https://api.test' }],
     ['an origin with a path', { ...base, allowedOrigins: ['https://api.test/v1'] }],
     ['an origin that is not http(s)', { ...base, allowedOrigins: ['ftp://api.test'] }],

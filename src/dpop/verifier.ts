@@ -119,7 +119,9 @@ export function createDpopVerifier(options: DpopVerifierOptions): DpopVerifier {
         );
       }
       // Recorded only once everything else holds: a forged or misdirected proof uses up nothing.
-      const ttl = Math.max(1, (checked.payload.iat as number) + maxAge + leeway - now);
+      // The iat rule accepts the proof through the whole second iat + maxAge + leeway, so the jti
+      // is kept one second past it; checkRequest made that at least 1 s.
+      const ttl = (checked.payload.iat as number) + maxAge + leeway - now + 1;
       await remember(replay, `${checked.jkt}:${checked.payload.jti as string}`, ttl);
       return { ...verified, jkt: checked.jkt };
     },

@@ -25,6 +25,9 @@ export interface VerifiedFetchOptions extends VerifiedTokenOptions {
  * const response = await apiFetch('https://api.example.com/me');
  */
 export function createFetch(options: VerifiedFetchOptions): typeof fetch {
+  // Checked here too: `fetch` is read before createAttacher checks the rest.
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('createFetch needs an options object');
   const inner =
     options.fetch ??
     ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));

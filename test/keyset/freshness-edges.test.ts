@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { freshnessSeconds } from '../../src/keyset/freshness.js';
+
+// freshnessSeconds (src/keyset/freshness.ts) reads whole values only: a max-age or Age with
+// anything but digits around it is invalid (RFC 9111 §1.2.2: delta-seconds = 1*DIGIT). Each
+// case kills an anchor of a /^\d+$/ dropped, or a trim removed.
+describe('delta-seconds are whole values', () => {
+  it.each([
+    ['max-age=a5', null, 0],
+    ['max-age=5a', null, 0],
+    ['max-age="5', null, 0],
+    ['max-age="a"', null, 0],
+    ['max-age=300', 'a5', 300],
+    ['max-age=300', '5a', 300],
+    ['max-age=300', ' 100 ', 200],
+    ['max-age = 300 , public', null, 300],
+    ['public ,no-cache', null, 0],
+    ['public,no-store ', null, 0],
+  ])('Cache-Control %j, Age %j → %j', (cacheControl, age, expected) => {
+    expect(freshnessSeconds(cacheControl, age)).toBe(expected);
+  });
+});

@@ -89,7 +89,8 @@ function splitCompact(token: unknown): [string, string, string] {
     throw malformed(`The token is ${token.length} characters; tokens over 16 KiB are refused.`);
   const first = token.indexOf('.');
   const last = token.lastIndexOf('.');
-  if (first === -1 || first === last || token.indexOf('.', first + 1) !== last) {
+  // No dot at all is first === last === -1.
+  if (first === last || token.indexOf('.', first + 1) !== last) {
     const parts = token.split('.').length;
     throw malformed(
       `The token has ${parts} part(s); a compact JWS has three (header.payload.signature).` +

@@ -78,6 +78,29 @@ describe('only signature keys for verifying are used', () => {
   });
 });
 
+describe('a set is a list of JSON objects', () => {
+  // Kills the entry-shape rule removed, or any of its three tests alone: a null entry would
+  // reach the member checks (a raw TypeError), a string or an array would pass unnoticed.
+  it.each([[null], ['key'], [42], [[{ kty: 'RSA' }]]])(
+    'refuses the whole set for an entry %j',
+    (entry) => {
+      expect(() => screenKeySet([entry, rsa.publicJwk], 'The set')).toThrow(
+        expect.objectContaining({
+          code: 'ERR_KEY_INVALID',
+          message: expect.stringMatching(/not a JSON object/),
+        }),
+      );
+    },
+  );
+
+  // Kills `size === undefined ||` dropped: a curve the table does not list (Ed448) is left to
+  // the crypto provider, not refused for want of a size.
+  it('keeps a key on a curve whose size the guard does not check', () => {
+    const ed448 = { kty: 'OKP', crv: 'Ed448', kid: 'ed448', x: 'A'.repeat(76) };
+    expect(screenKeySet([ed448], 'The set').keys).toEqual([ed448]);
+  });
+});
+
 describe('symmetric and private material refuses the whole set', () => {
   // Kills either half of `jwk.kty === 'oct' || jwk.k !== undefined` removed alone.
   it.each([

@@ -1,5 +1,5 @@
 import { decodeStrict } from '../lib/base64url.js';
-import { encodeBase64url } from '../lib/base64url-encode.js';
+import { encodeBase64url } from '../lib/base64url.js';
 import type { PublicJwk } from '../lib/jwk.js';
 import {
   malformed,

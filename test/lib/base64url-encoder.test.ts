@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeStrict } from '../../src/lib/base64url.js';
-import { encodeBase64url } from '../../src/lib/base64url-encode.js';
+import { encodeBase64url } from '../../src/lib/base64url.js';
 
 describe('encodeBase64url', () => {
   it('writes what Buffer writes, and decodeStrict reads it back, at every length to 70', () => {
